@@ -1,0 +1,61 @@
+# The two commands: `make run` and `make test`. Everything else is set-up they call.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FACILITATION_INSTANCE ?= $(CURDIR)/instance
+
+.PHONY: run test install deps-test vendor translations lint bench bench-full clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python setup.cfg
+	$(BIN)/pip install -q -e '.[test,bench]'
+	touch $(STAMP)
+
+install: $(STAMP) vendor translations
+
+# Browser libraries come from the npm registry through package-lock.json.
+vendor: static/vendor/socket.io.min.js
+static/vendor/socket.io.min.js: package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile -q -d facilitation/translations
+
+run: install
+	$(BIN)/facilitation migrate
+	$(BIN)/facilitation seed-demo --base-url http://$(HOST):$(PORT)
+	$(BIN)/facilitation serve --host $(HOST) --port $(PORT)
+
+# Debian's chromium for the browser tests and redis-server for the scale-out test,
+# installed only when missing (CI machines start without them).
+deps-test:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  echo "installing redis-server"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; }
+
+test: install deps-test
+	$(BIN)/ruff check facilitation plugins tests bench wsgi.py
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check facilitation plugins tests bench wsgi.py
+	$(BIN)/ruff format --check facilitation plugins tests bench wsgi.py
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor test-artifacts bench/results

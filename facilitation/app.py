@@ -1,0 +1,59 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_socketio import SocketIO
+from flask_wtf.csrf import CSRFProtect
+
+from . import config, db, i18n, plugins, security
+from .live.engine import Engine
+from .live.sockets import LiveNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+                instance_relative_config=True)
+    config.load(app, test_config)
+
+    pm = plugins.get_plugin_manager(app.config["PLUGINS"])
+    registry = plugins.Registry(pm)
+    app.extensions["facilitation.registry"] = registry
+
+    db.init_app(app)
+    i18n.init_app(app)
+    CSRFProtect(app)
+    security.init_app(app)
+
+    socketio = SocketIO(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["MESSAGE_QUEUE"],
+        max_http_buffer_size=app.config["SOCKET_MAX_MESSAGE"],
+        cors_allowed_origins=app.config.get("SOCKET_ORIGINS") or None,
+        manage_session=False,
+    )
+    engine = Engine(app, socketio, registry)
+    app.extensions["facilitation.engine"] = engine
+    socketio.on_namespace(LiveNamespace(engine))
+
+    from .views import admin, archive, auth, console, participant
+
+    for module in (auth, admin, console, participant, archive):
+        app.register_blueprint(module.bp)
+    for batch in pm.hook.register_blueprints():
+        for blueprint in batch or ():
+            app.register_blueprint(blueprint)
+
+    from . import commands
+
+    commands.init_app(app)
+    return app
+
+
+def socketio_of(app) -> SocketIO:
+    return app.extensions["socketio"]

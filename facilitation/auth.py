@@ -1,0 +1,67 @@
+"""Facilitator accounts: hashed passwords, the login decorator, login throttling."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+
+from flask import redirect, request, session, url_for
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import store
+
+# Failed logins per address and per account within a window; past the limit, wait.
+THROTTLE_WINDOW = 15 * 60
+THROTTLE_LIMIT = 10
+_failures: dict[str, list[float]] = {}
+_failures_lock = threading.Lock()
+
+
+def create_facilitator(db, email: str, name: str, password: str) -> int:
+    if len(password) < 8:
+        raise ValueError("the password needs at least 8 characters")
+    return db["facilitators"].insert(
+        {"email": email.strip().lower(), "name": name.strip(),
+         "password_hash": generate_password_hash(password)}
+    ).last_pk
+
+
+def check_login(db, email: str, password: str):
+    found = store.row(db, "SELECT * FROM facilitators WHERE email = ?", [email.strip().lower()])
+    if found and check_password_hash(found["password_hash"], password):
+        return found
+    return None
+
+
+def throttled(*keys: str) -> bool:
+    now = time.time()
+    with _failures_lock:
+        for key in keys:
+            recent = [t for t in _failures.get(key, []) if now - t < THROTTLE_WINDOW]
+            _failures[key] = recent
+            if len(recent) >= THROTTLE_LIMIT:
+                return True
+    return False
+
+
+def record_failure(*keys: str) -> None:
+    with _failures_lock:
+        for key in keys:
+            _failures.setdefault(key, []).append(time.time())
+
+
+def clear_failures(*keys: str) -> None:
+    with _failures_lock:
+        for key in keys:
+            _failures.pop(key, None)
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not session.get("facilitator_id"):
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,97 @@
+"""The click commands of ``facilitation``: migrate, create-facilitator, seed-demo, plugins, serve."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup
+
+SERVE_MODES = ("eventlet", "gevent", "threading")
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def cli():
+    """Live co-design workshops for territorial networks."""
+
+
+def init_app(app) -> None:
+    for command in (create_facilitator, seed_demo, plugins_command, serve):
+        app.cli.add_command(command)
+
+
+@click.command("create-facilitator")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_facilitator(email, name, password):
+    """Create a facilitator account."""
+    from flask import current_app
+
+    from .auth import create_facilitator as create
+    from .db import borrowed, migrate, transaction
+
+    with borrowed(current_app) as db:
+        migrate(db, current_app.extensions["facilitation.registry"])
+        try:
+            with transaction(db):
+                create(db, email, name, password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        except Exception as exc:  # unique email
+            raise click.ClickException(f"could not create the account: {exc}") from None
+    click.echo(f"facilitator {email} created")
+
+
+@click.command("seed-demo")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+def seed_demo(base_url):
+    """Create a demo lab with networks and a meeting of polls (once), and print how to use it."""
+    from flask import current_app
+
+    from .demo import print_seed, seed
+
+    print_seed(seed(current_app), base_url.rstrip("/"))
+
+
+@click.command("plugins")
+def plugins_command():
+    """List installed plugins and the exercises they provide."""
+    from flask import current_app
+
+    reg = current_app.extensions["facilitation.registry"]
+    for name, module in reg.plugin_names():
+        click.echo(f"{name}\t{module}")
+    for type_name, exercise in sorted(reg.exercises.items()):
+        click.echo(f"  exercise {type_name}: {exercise.title} ({type(exercise).__module__})")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--async-mode", type=click.Choice(SERVE_MODES), default=None,
+              help="Server library (default: FACILITATION_ASYNC_MODE or eventlet).")
+@click.option("--max-connections", default=4096, show_default=True, type=int)
+def serve(host, port, async_mode, max_connections):
+    """Serve the app (Socket.IO included) on HOST:PORT."""
+    from flask import current_app
+
+    from .db import borrowed, migrate
+    from .store import close_all_attendance
+
+    app = current_app._get_current_object()
+    socketio = app.extensions["socketio"]
+    with borrowed(app) as db:
+        migrate(db, app.extensions["facilitation.registry"])
+        if not app.config["MESSAGE_QUEUE"]:
+            # A single process: nobody is connected before it starts.
+            close_all_attendance(db)
+    click.echo(f"facilitation serving on http://{host}:{port}/ ({socketio.async_mode})", err=True)
+    kwargs = {"allow_unsafe_werkzeug": True} if socketio.async_mode == "threading" else {}
+    if socketio.async_mode == "eventlet":
+        kwargs["max_size"] = max_connections
+    socketio.run(app, host=host, port=port, use_reloader=False, log_output=False, **kwargs)

@@ -1,0 +1,54 @@
+"""Configuration: defaults here, then ``instance/config.py``, then ``FACILITATION_*`` variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    "DATABASE": None,  # set from the instance folder
+    "SQLITE_SYNCHRONOUS": "NORMAL",
+    "ASYNC_MODE": "threading",  # the serving entry point chooses eventlet or gevent
+    "MESSAGE_QUEUE": None,  # e.g. redis://127.0.0.1:6379/0 to run several processes
+    "RESULTS_PER_SECOND": 4,  # live results pushed to large rooms at most this often
+    "PRODUCTION": False,
+    "PLUGINS": [],  # extra plugin modules, besides the entry-point group
+    "BABEL_DEFAULT_LOCALE": "it",
+    "LANGUAGES": {"it": "Italiano", "en": "English"},
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "SOCKET_MAX_MESSAGE": 64 * 1024,
+    "PUBLIC_URL": None,  # base of join links when behind a proxy
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+
+def load(app, test_config=None) -> None:
+    instance = Path(os.environ.get("FACILITATION_INSTANCE") or app.instance_path)
+    app.instance_path = str(instance)
+    app.config.update(DEFAULTS)
+    app.config["DATABASE"] = str(instance / "facilitation.db")
+    if test_config is None:
+        app.config.from_pyfile(str(instance / "config.py"), silent=True)
+        app.config.from_prefixed_env("FACILITATION")
+    else:
+        app.config.update(test_config)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        if app.config["PRODUCTION"]:
+            raise RuntimeError(
+                "FACILITATION_SECRET_KEY is not set: refusing to start in production without a secret key")
+        app.config["SECRET_KEY"] = _dev_secret(instance)
+    if app.config["PRODUCTION"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+
+
+def _dev_secret(instance: Path) -> str:
+    """A development secret, generated once into the instance folder (never committed)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,79 @@
+"""Languages: every string goes through Flask-Babel; Italian unless the person chooses."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
+from flask_babel import Babel, get_locale
+from flask_babel import gettext as _
+
+RTL = {"ar", "he", "fa", "ur"}
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    chosen = session.get("lang") if has_request_context() else None
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@bp.post("/lang")
+def choose():
+    code = request.form.get("lang", "")
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.form.get("next") or ""
+    # Only paths of this site: never an open redirect.
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("participant.home")
+    return redirect(target)
+
+
+def init_app(app) -> None:
+    Babel(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+
+    @app.template_global()
+    def client_strings() -> dict:
+        """Strings the browser modules show, translated for this request."""
+        strings = {key: str(value) for key, value in common_strings().items()}
+        for type_name, exercise in app.extensions["facilitation.registry"].exercises.items():
+            for key, value in exercise.client_strings().items():
+                strings[f"{type_name}.{key}"] = str(value)
+        return strings
+
+    @app.context_processor
+    def language_context():
+        lang = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+        return {"languages": app.config["LANGUAGES"], "lang": lang,
+                "text_direction": "rtl" if lang in RTL else "ltr"}
+
+
+def common_strings() -> dict:
+    return {
+        "connecting": _("Connecting…"),
+        "reconnecting": _("Connection lost: reconnecting…"),
+        "connected": _("Connected"),
+        "refused": _("You cannot join this meeting from here. Reload the page."),
+        "not_sent": _("Not sent: check your connection and try again."),
+        "saved": _("Saved"),
+        "sending": _("Sending…"),
+        "waiting": _("Wait for the facilitator to start."),
+        "waiting_next": _("Wait for the next exercise."),
+        "ended": _("This meeting has ended. Thank you for taking part."),
+        "locked": _("Answers are closed."),
+        "pending": _("Not open yet"),
+        "open": _("Open"),
+        "closed": _("Locked"),
+        "revealed": _("Results shown to participants"),
+        "hidden": _("Results hidden from participants"),
+        "online": _("online"),
+        "offline": _("offline"),
+        "no_network": _("No network"),
+        "time_left": _("Time left"),
+        "confirm_end": _("End the meeting for everyone? Open exercises are locked and archived."),
+        "nobody": _("Nobody has joined yet."),
+        "participants_count": _("participants online"),
+        "unknown_exercise": _("This exercise cannot be shown here."),
+    }

@@ -1,0 +1,481 @@
+"""The live-session engine: every accepted action goes through ``perform``.
+
+authenticate (the socket layer) -> validate -> apply (the exercise's pure
+function) -> persist state and event log in one transaction -> ack with the
+server sequence -> broadcast to rooms the server chooses. Nothing is
+broadcast before its transaction has committed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from .. import store
+from ..db import borrowed, dumps, loads, transaction
+from ..exercise import (
+    EVERYONE,
+    FACILITATOR,
+    FACILITATORS,
+    PARTICIPANT,
+    PROJECTOR,
+    SELF,
+    TEAM,
+    Action,
+    ActionError,
+    Actor,
+)
+from ..schema import ValidationError, validate
+from .state import DbState, write_changes
+
+CATCH_UP_LIMIT = 200
+
+
+# Rooms ---------------------------------------------------------------------
+# Rooms are named here and only here; clients never name a room.
+
+def room_participants(meeting_id):
+    return f"m{meeting_id}:p"
+
+
+def room_facilitators(meeting_id):
+    return f"m{meeting_id}:f"
+
+
+def room_team(meeting_id, team):
+    return f"m{meeting_id}:t:{team}"
+
+
+def room_person(actor: Actor):
+    return f"a:{actor.key}"
+
+
+def stream_key(meeting_id):
+    return f"m{meeting_id}"
+
+
+def space_of(item_id, scope: str = "") -> str:
+    return f"i{item_id}:{scope}" if scope else f"i{item_id}"
+
+
+@dataclass
+class Connection:
+    """One authenticated socket: who it is and where it listens."""
+
+    sid: str
+    actor: Actor
+    meeting_id: int | None
+    role: str  # participant, console, projector, network
+
+
+def error(code: str, message: str, **details) -> dict:
+    return {"ok": False, "error": {"code": code, "message": str(message), **details}}
+
+
+class Engine:
+    def __init__(self, app, socketio, registry):
+        self.app = app
+        self.socketio = socketio
+        self.registry = registry
+        self.connections: dict[str, Connection] = {}
+        self._dirty: set[tuple[int, int]] = set()
+        self._dirty_lock = threading.Lock()
+        self._flusher_started = False
+        self.results_interval = 1.0 / max(0.1, float(app.config["RESULTS_PER_SECOND"]))
+
+    # scope -----------------------------------------------------------------
+
+    def scope_for(self, exercise, actor: Actor) -> str:
+        if exercise.team_scoped:
+            return actor.team or (f"n{actor.network_id}" if actor.network_id else "")
+        return ""
+
+    def rooms_for(self, audience: str, meeting_id: int, actor: Actor) -> list[str]:
+        if audience == EVERYONE:
+            return [room_participants(meeting_id), room_facilitators(meeting_id)]
+        if audience == FACILITATORS:
+            return [room_facilitators(meeting_id)]
+        if audience == TEAM:
+            rooms = [room_facilitators(meeting_id)]
+            team = actor.team or (f"n{actor.network_id}" if actor.network_id else None)
+            if team:
+                rooms.append(room_team(meeting_id, team))
+            return rooms
+        if audience == SELF:
+            return [room_person(actor)]
+        raise ValueError(f"unknown audience {audience!r}")
+
+    # the pipeline ----------------------------------------------------------
+
+    def perform(self, db, conn: Connection, message, allow=None) -> dict:
+        """Validate, apply and persist one exercise action; broadcast after commit."""
+        try:
+            envelope = validate(ACTION_ENVELOPE, message)
+        except ValidationError as exc:
+            return error("invalid", _("The message is not valid."), fields=exc.errors)
+        actor = conn.actor
+        item = store.item(db, envelope["item"])
+        if item is None or item["meeting_id"] != conn.meeting_id:
+            return error("not_found", _("This exercise is not part of your meeting."))
+        exercise = self.registry.exercises.get(item["exercise_type"])
+        if exercise is None:
+            return error("not_found", _("This exercise is not installed."))
+        spec = exercise.actions.get(envelope["type"])
+        if spec is None:
+            return error("unknown_action", _("Unknown action."))
+        role = "facilitator" if actor.is_facilitator else actor.kind
+        if role not in spec.roles:
+            return error("forbidden", _("You are not allowed to do this."))
+        if allow is not None and not allow(spec.rate):
+            return error("rate_limited", _("Too many actions; wait a moment."))
+        try:
+            payload = validate(spec.fields, envelope["payload"])
+        except ValidationError as exc:
+            return error("invalid", _("The answer is not valid."), fields=exc.errors)
+        meeting_id = item["meeting_id"]
+        stream = stream_key(meeting_id)
+        scope = self.scope_for(exercise, actor)
+        space = space_of(item["id"], scope)
+        client_id = envelope["cid"]
+        try:
+            with transaction(db):
+                if client_id:
+                    dup = db.execute(
+                        "SELECT seq, data FROM events WHERE stream = ? AND actor = ? AND client_id = ?",
+                        [stream, actor.key, client_id],
+                    ).fetchone()
+                    if dup:
+                        stored = loads(dup[1], {})
+                        return {"ok": True, "seq": dup[0], "duplicate": True, "reply": stored.get("reply", {})}
+                fresh = store.item(db, item["id"])
+                meeting = store.meeting(db, meeting_id)
+                if not actor.is_facilitator and meeting["state"] != "live":
+                    raise ActionError("not_live", _("The meeting is not running."))
+                if spec.needs_open and fresh["status"] != "open":
+                    raise ActionError("closed", _("This exercise is not open."))
+                state = DbState(db, space, config=fresh["config"], phase=fresh["status"],
+                                revealed=bool(fresh["revealed"]), scope=scope)
+                outcome = exercise.apply(state, Action(envelope["type"], payload, client_id, time.time()), actor)
+                write_changes(db, space, outcome.changes)
+                rooms = [(self.rooms_for(aud, meeting_id, actor), data) for aud, data in outcome.broadcast]
+                seq = self._append(db, stream, meeting_id=meeting_id, item_id=item["id"], actor=actor,
+                                   type=envelope["type"], payload=payload, client_id=client_id,
+                                   audience=sorted({r for rs, _ in rooms for r in rs}),
+                                   data={"reply": outcome.reply})
+        except ActionError as exc:
+            return error(exc.code, exc.message, **exc.details)
+        for room_list, data in rooms:
+            self.socketio.emit("event", {"seq": seq, "item": item["id"], "type": envelope["type"],
+                                         "by": _actor_public(actor), "data": data}, to=room_list)
+        if outcome.dirty:
+            self.mark_dirty(meeting_id, item["id"])
+        return {"ok": True, "seq": seq, "reply": outcome.reply}
+
+    def _append(self, db, stream, *, meeting_id, item_id, actor, type, payload, client_id,
+                audience, data=None, network_id=None) -> int:
+        db.execute("INSERT INTO streams (key, seq) VALUES (?, 1) "
+                   "ON CONFLICT (key) DO UPDATE SET seq = seq + 1", [stream])
+        seq = db.execute("SELECT seq FROM streams WHERE key = ?", [stream]).fetchone()[0]
+        db.execute(
+            "INSERT INTO events (stream, seq, meeting_id, item_id, actor, network_id, type, payload,"
+            " client_id, audience, data, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [stream, seq, meeting_id, item_id, actor.key, network_id or actor.network_id, type,
+             dumps(payload), client_id, ",".join(audience), dumps(data) if data else None, time.time()],
+        )
+        return seq
+
+    def current_seq(self, db, meeting_id) -> int:
+        found = db.execute("SELECT seq FROM streams WHERE key = ?", [stream_key(meeting_id)]).fetchone()
+        return found[0] if found else 0
+
+    # facilitator controls ------------------------------------------------------
+
+    def control(self, db, conn: Connection, message) -> dict:
+        """A facilitator moves the meeting: start, end, goto, next, prev, open, lock,
+        reveal, hide, timer, admission. Persisted and sequenced like any action."""
+        try:
+            envelope = validate(CONTROL_ENVELOPE, message)
+        except ValidationError as exc:
+            return error("invalid", _("The message is not valid."), fields=exc.errors)
+        meeting_id = conn.meeting_id
+        stream = stream_key(meeting_id)
+        cmd = envelope["cmd"]
+        archived: list[int] = []
+        try:
+            with transaction(db):
+                if envelope["cid"]:
+                    dup = db.execute(
+                        "SELECT seq FROM events WHERE stream = ? AND actor = ? AND client_id = ?",
+                        [stream, conn.actor.key, envelope["cid"]],
+                    ).fetchone()
+                    if dup:
+                        return {"ok": True, "seq": dup[0], "duplicate": True}
+                meeting = store.meeting(db, meeting_id)
+                archived = self._apply_control(db, meeting, cmd, envelope)
+                seq = self._append(db, stream, meeting_id=meeting_id, item_id=envelope.get("item"),
+                                   actor=conn.actor, type=f"control.{cmd}",
+                                   payload={k: v for k, v in envelope.items() if k != "cid"},
+                                   client_id=envelope["cid"],
+                                   audience=[room_participants(meeting_id), room_facilitators(meeting_id)])
+        except ActionError as exc:
+            return error(exc.code, exc.message)
+        self.broadcast_meeting(db, meeting_id, seq)
+        if archived:
+            self.socketio.emit("archived", {"seq": seq, "items": archived}, to=room_facilitators(meeting_id))
+        return {"ok": True, "seq": seq}
+
+    def _apply_control(self, db, meeting, cmd, envelope) -> list[int]:
+        mid = meeting["id"]
+        items = store.agenda(db, mid)
+        ids = [i["id"] for i in items]
+        current = meeting["current_item_id"]
+        target = envelope.get("item") or current
+        if cmd in ("start", "end") or meeting["state"] == "live":
+            pass
+        else:
+            raise ActionError("not_live", _("Start the meeting first."))
+        if cmd == "start":
+            if meeting["state"] == "ended":
+                raise ActionError("ended", _("This meeting has ended."))
+            db.execute("UPDATE meetings SET state = 'live', started_at = coalesce(started_at, ?),"
+                       " current_item_id = coalesce(current_item_id, ?) WHERE id = ?",
+                       [store.now_iso(), ids[0] if ids else None, mid])
+            return []
+        if cmd == "end":
+            archived = []
+            for it in items:
+                if it["status"] == "open":
+                    db.execute("UPDATE agenda_items SET status = 'locked' WHERE id = ?", [it["id"]])
+                    archived += self.archive_item(db, meeting, it)
+            db.execute("UPDATE meetings SET state = 'ended', ended_at = ?, timer_end = NULL WHERE id = ?",
+                       [store.now_iso(), mid])
+            db.execute("UPDATE attendance SET left_at = ? WHERE meeting_id = ? AND left_at IS NULL",
+                       [time.time(), mid])
+            self.registry.pm.hook.meeting_closed(meeting_id=mid, db=db)
+            return archived
+        if cmd in ("next", "prev"):
+            if not ids:
+                raise ActionError("empty", _("The agenda is empty."))
+            pos = ids.index(current) if current in ids else -1
+            pos = min(len(ids) - 1, pos + 1) if cmd == "next" else max(0, pos - 1)
+            db.execute("UPDATE meetings SET current_item_id = ? WHERE id = ?", [ids[pos], mid])
+            return []
+        if cmd == "timer":
+            seconds = envelope.get("seconds") or 0
+            db.execute("UPDATE meetings SET timer_end = ? WHERE id = ?",
+                       [time.time() + seconds if seconds else None, mid])
+            return []
+        if cmd == "admission":
+            db.execute("UPDATE meetings SET admission = ? WHERE id = ?",
+                       ["locked" if envelope.get("locked") else "open", mid])
+            return []
+        if target not in ids:
+            raise ActionError("not_found", _("This exercise is not part of the meeting."))
+        it = items[ids.index(target)]
+        if cmd == "goto":
+            db.execute("UPDATE meetings SET current_item_id = ? WHERE id = ?", [target, mid])
+        elif cmd == "open":
+            db.execute("UPDATE agenda_items SET status = 'open' WHERE id = ?", [target])
+            db.execute("UPDATE meetings SET current_item_id = ? WHERE id = ?", [target, mid])
+        elif cmd == "lock":
+            if it["status"] != "open":
+                raise ActionError("not_open", _("This exercise is not open."))
+            db.execute("UPDATE agenda_items SET status = 'locked' WHERE id = ?", [target])
+            return self.archive_item(db, meeting, it)
+        elif cmd in ("reveal", "hide"):
+            db.execute("UPDATE agenda_items SET revealed = ? WHERE id = ?", [int(cmd == "reveal"), target])
+        return []
+
+    def archive_item(self, db, meeting, item) -> list[int]:
+        """Store, for each network present, what the exercise keeps of it (a new version)."""
+        exercise = self.registry.exercises.get(item["exercise_type"])
+        if exercise is None:
+            return []
+        made = []
+        teams = dict(db.execute(
+            "SELECT network_id, min(team) FROM participants WHERE meeting_id = ? AND network_id IS NOT NULL"
+            " GROUP BY network_id", [meeting["id"]]).fetchall())
+        for network_id in store.networks_present(db, meeting["id"]):
+            scope = (teams.get(network_id) or f"n{network_id}") if exercise.team_scoped else ""
+            state = DbState(db, space_of(item["id"], scope), config=item["config"], phase="locked",
+                            revealed=bool(item["revealed"]), scope=scope)
+            data = exercise.archive(state, network_id)
+            if data is not None:
+                made.append(store.add_artifact(
+                    db, network_id=network_id, lab_id=meeting["lab_id"], meeting_id=meeting["id"],
+                    item_id=item["id"], exercise_type=item["exercise_type"],
+                    title=exercise.title_for(item["config"]), data=data))
+        return made
+
+    # views -------------------------------------------------------------------
+
+    def item_view(self, db, item, audience, actor: Actor | None = None) -> dict | None:
+        if item is None:
+            return None
+        exercise = self.registry.exercises.get(item["exercise_type"])
+        if exercise is None:
+            return None
+        scope = self.scope_for(exercise, actor) if actor and audience == PARTICIPANT else ""
+        state = DbState(db, space_of(item["id"], scope), config=item["config"], phase=item["status"],
+                        revealed=bool(item["revealed"]), scope=scope)
+        out = {"id": item["id"], "type": item["exercise_type"], "title": exercise.title_for(item["config"]),
+               "status": item["status"], "revealed": bool(item["revealed"]),
+               "view": exercise.view(state, audience, actor if audience != PARTICIPANT else None)}
+        if audience == PARTICIPANT and actor is not None:
+            out["personal"] = exercise.personal(state, actor)
+        return out
+
+    def meeting_public(self, meeting) -> dict:
+        return {"id": meeting["id"], "title": meeting["title"], "state": meeting["state"],
+                "current": meeting["current_item_id"], "timer_end": meeting["timer_end"],
+                "admission": meeting["admission"], "now": time.time()}
+
+    def snapshot(self, db, conn: Connection) -> dict:
+        meeting = store.meeting(db, conn.meeting_id)
+        current = store.item(db, meeting["current_item_id"]) if meeting["current_item_id"] else None
+        snap = {"seq": self.current_seq(db, meeting["id"]), "meeting": self.meeting_public(meeting)}
+        if conn.role == "participant":
+            snap["me"] = _actor_public(conn.actor)
+            if meeting["state"] == "live":
+                snap["item"] = self.item_view(db, current, PARTICIPANT, conn.actor)
+            snap["personal"] = self.personal_answers(db, meeting["id"], conn.actor)
+        else:
+            audience = PROJECTOR if conn.role == "projector" else FACILITATOR
+            snap["item"] = self.item_view(db, current, audience)
+            snap["agenda"] = [
+                {"id": i["id"], "type": i["exercise_type"], "status": i["status"], "revealed": bool(i["revealed"]),
+                 "title": self._title(i)} for i in store.agenda(db, meeting["id"])]
+            snap["participants"] = store.participants_with_presence(db, meeting["id"])
+        return snap
+
+    def personal_answers(self, db, meeting_id, actor: Actor) -> dict:
+        """The person's own part of every exercise already opened, by item id."""
+        out = {}
+        for item in store.agenda(db, meeting_id):
+            exercise = self.registry.exercises.get(item["exercise_type"])
+            if exercise is None or item["status"] == "pending":
+                continue
+            scope = self.scope_for(exercise, actor)
+            state = DbState(db, space_of(item["id"], scope), config=item["config"], phase=item["status"],
+                            revealed=bool(item["revealed"]), scope=scope)
+            out[str(item["id"])] = exercise.personal(state, actor)
+        return out
+
+    def _title(self, item) -> str:
+        exercise = self.registry.exercises.get(item["exercise_type"])
+        return exercise.title_for(item["config"]) if exercise else item["exercise_type"]
+
+    def broadcast_meeting(self, db, meeting_id, seq) -> None:
+        """After a control commits: the new meeting state to everyone, each audience its view."""
+        meeting = store.meeting(db, meeting_id)
+        current = store.item(db, meeting["current_item_id"]) if meeting["current_item_id"] else None
+        public = self.meeting_public(meeting)
+        participant_item = self.item_view(db, current, PARTICIPANT) if meeting["state"] == "live" else None
+        self.socketio.emit("meeting", {"seq": seq, "meeting": public, "item": participant_item},
+                           to=room_participants(meeting_id))
+        for role, audience in (("console", FACILITATOR), ("projector", PROJECTOR)):
+            self.socketio.emit("meeting", {
+                "seq": seq, "meeting": public, "role": role, "item": self.item_view(db, current, audience),
+                "agenda": [{"id": i["id"], "type": i["exercise_type"], "status": i["status"],
+                            "revealed": bool(i["revealed"]), "title": self._title(i)}
+                           for i in store.agenda(db, meeting_id)],
+            }, to=f"{room_facilitators(meeting_id)}:{role}")
+
+    def sync(self, db, conn: Connection, message) -> dict:
+        """A reconnecting client: what it missed since ``since`` (if few) and a fresh snapshot."""
+        since = message.get("since") if isinstance(message, dict) else None
+        if not isinstance(since, int) or isinstance(since, bool) or since < 0:
+            since = 0
+        snap = self.snapshot(db, conn)
+        missed = None
+        if 0 < since < snap["seq"] and snap["seq"] - since <= CATCH_UP_LIMIT and conn.meeting_id:
+            my_rooms = set(self.listening_rooms(conn))
+            missed = []
+            for seq, item_id, type_, audience in db.execute(
+                "SELECT seq, item_id, type, audience FROM events WHERE stream = ? AND seq > ? ORDER BY seq",
+                [stream_key(conn.meeting_id), since],
+            ):
+                if my_rooms & set(audience.split(",")):
+                    missed.append({"seq": seq, "item": item_id, "type": type_})
+        return {"ok": True, "seq": snap["seq"], "missed": missed, "snapshot": snap}
+
+    def listening_rooms(self, conn: Connection) -> list[str]:
+        mid = conn.meeting_id
+        if conn.role in ("console", "projector"):
+            return [room_facilitators(mid), f"{room_facilitators(mid)}:{conn.role}"]
+        rooms = [room_participants(mid), room_person(conn.actor)]
+        team = conn.actor.team
+        if team:
+            rooms.append(room_team(mid, team))
+        return rooms
+
+    # coalesced results -------------------------------------------------------
+
+    def mark_dirty(self, meeting_id, item_id) -> None:
+        with self._dirty_lock:
+            self._dirty.add((meeting_id, item_id))
+            if not self._flusher_started:
+                self._flusher_started = True
+                self.socketio.start_background_task(self._flush_loop)
+
+    def _flush_loop(self) -> None:
+        while True:
+            self.socketio.sleep(self.results_interval)
+            try:
+                self.flush()
+            except Exception:  # a failed push must not stop later ones
+                self.app.logger.exception("results push failed")
+
+    def flush(self) -> None:
+        with self._dirty_lock:
+            dirty, self._dirty = self._dirty, set()
+        if not dirty:
+            return
+        with self.app.app_context(), borrowed(self.app) as db:
+            for meeting_id, item_id in dirty:
+                self.push_results(db, meeting_id, item_id)
+
+    def push_results(self, db, meeting_id, item_id) -> None:
+        item = store.item(db, item_id)
+        if item is None:
+            return
+        seq = self.current_seq(db, meeting_id)
+        for role, audience in (("console", FACILITATOR), ("projector", PROJECTOR)):
+            self.socketio.emit("results", {"seq": seq, "item": self.item_view(db, item, audience)},
+                               to=f"{room_facilitators(meeting_id)}:{role}")
+        exercise = self.registry.exercises.get(item["exercise_type"])
+        if (exercise is not None and not exercise.team_scoped
+                and exercise.participants_see_results(item["config"], bool(item["revealed"]))):
+            self.socketio.emit("results", {"seq": seq, "item": self.item_view(db, item, PARTICIPANT)},
+                               to=room_participants(meeting_id))
+
+
+def _actor_public(actor: Actor) -> dict:
+    return {"kind": actor.kind, "id": actor.id, "name": actor.name, "network": actor.network_id,
+            "team": actor.team}
+
+
+def _envelopes():
+    from ..schema import Field
+
+    action = [
+        Field("item", "int", required=True, min=1),
+        Field("type", "text", required=True, max_length=40),
+        Field("payload", "json", default={}),
+        Field("cid", "id"),
+    ]
+    control = [
+        Field("cmd", "choice", required=True, choices=(
+            "start", "end", "goto", "next", "prev", "open", "lock", "reveal", "hide", "timer", "admission")),
+        Field("item", "int", min=1),
+        Field("seconds", "int", min=0, max=4 * 3600),
+        Field("locked", "bool", default=False),
+        Field("cid", "id"),
+    ]
+    return action, control
+
+
+ACTION_ENVELOPE, CONTROL_ENVELOPE = _envelopes()

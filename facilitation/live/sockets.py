@@ -1,0 +1,158 @@
+"""Socket.IO handlers: thin. They authenticate and hand over to the engine.
+
+Every event is listed in docs/protocol.md. A handler answers through its ack;
+an unknown event, a malformed message or a refused action gets an error ack
+and changes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import current_app, request, session
+from flask_babel import gettext as _
+from flask_socketio import ConnectionRefusedError, Namespace, join_room
+
+from .. import store
+from ..db import get_db, transaction
+from ..exercise import Actor
+from .engine import Connection, error, room_facilitators, room_participants, room_person, room_team
+
+PARTICIPANT_COOKIE = "fp_{}"
+
+
+class TokenBucket:
+    """Per-connection budgets: ``rate`` tokens a second, up to ``burst``."""
+
+    def __init__(self, rate: float, burst: float):
+        self.rate, self.burst = rate, burst
+        self.tokens, self.stamp = burst, time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+RATE_CLASSES = {"vote": (5, 20), "edit": (20, 80), "chat": (1, 5), "control": (10, 30), "sync": (2, 10)}
+
+
+def participant_cookie(meeting_id) -> str:
+    return PARTICIPANT_COOKIE.format(meeting_id)
+
+
+class LiveNamespace(Namespace):
+    """The one namespace, ``/``. Handlers: connect, disconnect, action, control, sync."""
+
+    def __init__(self, engine, namespace="/"):
+        super().__init__(namespace)
+        self.engine = engine
+        self.buckets: dict[str, dict[str, TokenBucket]] = {}
+
+    # Unknown events get an error ack instead of silence; nothing raises out.
+    def trigger_event(self, event, *args):
+        handler_name = "on_" + event
+        if event not in ("connect", "disconnect") and not hasattr(self, handler_name):
+            return error("unknown_event", _("Unknown event."))
+        try:
+            return super().trigger_event(event, *args)
+        except ConnectionRefusedError:
+            raise
+        except Exception:
+            current_app.logger.exception("socket handler failed: %s", event)
+            if event in ("connect", "disconnect"):
+                raise ConnectionRefusedError(_("Server error.")) from None
+            return error("server_error", _("Something went wrong on the server; nothing was changed."))
+
+    def _conn(self):
+        return self.engine.connections.get(request.sid)
+
+    def _allow(self, rate_class: str) -> bool:
+        buckets = self.buckets.setdefault(request.sid, {})
+        bucket = buckets.get(rate_class)
+        if bucket is None:
+            rate, burst = RATE_CLASSES[rate_class]
+            bucket = buckets[rate_class] = TokenBucket(rate, burst)
+        return bucket.take()
+
+    def on_connect(self, auth=None):
+        """Client -> server on connect, with ``auth = {meeting, role}``. The server
+        decides who this is from the session or the participant cookie, joins the
+        rooms itself and emits ``snapshot`` to this connection."""
+        if not isinstance(auth, dict):
+            raise ConnectionRefusedError(_("Missing meeting."))
+        meeting_id, role = auth.get("meeting"), auth.get("role", "participant")
+        if not isinstance(meeting_id, int) or isinstance(meeting_id, bool) or role not in (
+                "participant", "console", "projector"):
+            raise ConnectionRefusedError(_("Missing meeting."))
+        db = get_db()
+        meeting = store.meeting(db, meeting_id)
+        if meeting is None:
+            raise ConnectionRefusedError(_("Unknown meeting."))
+        if role == "participant":
+            person = store.participant_by_token(db, request.cookies.get(participant_cookie(meeting_id)))
+            if person is None or person["meeting_id"] != meeting_id:
+                raise ConnectionRefusedError(_("Join the meeting first."))
+            actor = Actor("participant", person["id"], person["name"], person["network_id"], person["team"])
+        else:
+            fid = session.get("facilitator_id")
+            if not fid:
+                raise ConnectionRefusedError(_("Log in as a facilitator."))
+            actor = Actor("facilitator", fid, session.get("facilitator_name", ""))
+        conn = Connection(request.sid, actor, meeting_id, role)
+        self.engine.connections[request.sid] = conn
+        for room in self.engine.listening_rooms(conn):
+            join_room(room)
+        if role == "participant":
+            with transaction(db):
+                store.open_attendance(db, actor.id, meeting_id, request.sid)
+            self._presence(meeting_id, actor, True)
+        self.engine.socketio.emit("snapshot", self.engine.snapshot(db, conn), to=request.sid)
+
+    def on_disconnect(self, reason=None):
+        """Server side only: closes the attendance row and tells facilitators."""
+        conn = self.engine.connections.pop(request.sid, None)
+        self.buckets.pop(request.sid, None)
+        if conn is None or conn.role != "participant":
+            return
+        db = get_db()
+        with transaction(db):
+            store.close_attendance(db, request.sid)
+        if not store.is_online(db, conn.actor.id):
+            self._presence(conn.meeting_id, conn.actor, False)
+
+    def _presence(self, meeting_id, actor: Actor, online: bool):
+        self.engine.socketio.emit("presence", {"participant": actor.id, "name": actor.name, "network": actor.network_id,
+                               "team": actor.team, "online": online}, to=room_facilitators(meeting_id))
+
+    def on_action(self, message=None):
+        """Client -> server: ``{item, type, payload, cid}``. Ack: ``{ok, seq, reply}`` or ``{ok: false, error}``."""
+        conn = self._conn()
+        if conn is None:
+            return error("unauthenticated", _("Not connected to a meeting."))
+        return self.engine.perform(get_db(), conn, message, allow=self._allow)
+
+    def on_control(self, message=None):
+        """Facilitator -> server: ``{cmd, item?, seconds?, locked?, cid}``. Ack: ``{ok, seq}``."""
+        conn = self._conn()
+        if conn is None or not conn.actor.is_facilitator:
+            return error("forbidden", _("Only facilitators can do this."))
+        if not self._allow("control"):
+            return error("rate_limited", _("Too many actions; wait a moment."))
+        return self.engine.control(get_db(), conn, message)
+
+    def on_sync(self, message=None):
+        """Client -> server after a reconnect: ``{since}``. Ack: ``{ok, seq, missed, snapshot}``."""
+        conn = self._conn()
+        if conn is None:
+            return error("unauthenticated", _("Not connected to a meeting."))
+        if not self._allow("sync"):
+            return error("rate_limited", _("Too many actions; wait a moment."))
+        return self.engine.sync(get_db(), conn, message)
+
+
+__all__ = ["LiveNamespace", "participant_cookie", "room_participants", "room_person", "room_team"]

@@ -1,0 +1,149 @@
+"""The core schema, as sqlite-utils migrations. Never drop a table to migrate."""
+
+import sqlite3
+
+from sqlite_utils import Migrations
+
+core = Migrations("facilitation.core")
+
+
+def run_script(db, script: str) -> None:
+    """Run SQL statements one by one inside the migration's transaction
+    (``executescript`` would commit it)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement!r}")
+
+
+@core()
+def m001_initial(db):
+    run_script(
+        db,
+        """
+        CREATE TABLE facilitators (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        );
+        CREATE TABLE networks (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            lead_body TEXT NOT NULL DEFAULT '',
+            territory TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        );
+        CREATE TABLE labs (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            theme TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            created_by INTEGER REFERENCES facilitators(id),
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        );
+        CREATE TABLE lab_networks (
+            lab_id INTEGER NOT NULL REFERENCES labs(id) ON DELETE CASCADE,
+            network_id INTEGER NOT NULL REFERENCES networks(id),
+            PRIMARY KEY (lab_id, network_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE meetings (
+            id INTEGER PRIMARY KEY,
+            lab_id INTEGER NOT NULL REFERENCES labs(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            starts_at TEXT NOT NULL DEFAULT '',
+            duration_min INTEGER NOT NULL DEFAULT 240,
+            state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft','live','ended')),
+            join_code TEXT NOT NULL UNIQUE,
+            current_item_id INTEGER,
+            timer_end REAL,
+            admission TEXT NOT NULL DEFAULT 'open' CHECK (admission IN ('open','locked')),
+            started_at TEXT,
+            ended_at TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        );
+        CREATE INDEX meetings_lab ON meetings(lab_id);
+        CREATE TABLE agenda_items (
+            id INTEGER PRIMARY KEY,
+            meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            exercise_type TEXT NOT NULL,
+            config TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','open','locked')),
+            revealed INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        );
+        CREATE INDEX agenda_meeting ON agenda_items(meeting_id, position);
+        CREATE TABLE participants (
+            id INTEGER PRIMARY KEY,
+            meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            organisation TEXT NOT NULL DEFAULT '',
+            network_id INTEGER REFERENCES networks(id),
+            team TEXT,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        );
+        CREATE INDEX participants_meeting ON participants(meeting_id, network_id);
+        CREATE TABLE attendance (
+            id INTEGER PRIMARY KEY,
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+            sid TEXT NOT NULL,
+            joined_at REAL NOT NULL,
+            left_at REAL
+        );
+        CREATE INDEX attendance_open ON attendance(meeting_id, left_at);
+        CREATE INDEX attendance_participant ON attendance(participant_id);
+        CREATE INDEX attendance_sid ON attendance(sid);
+        CREATE TABLE streams (
+            key TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            stream TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            meeting_id INTEGER,
+            item_id INTEGER,
+            actor TEXT NOT NULL,
+            network_id INTEGER,
+            type TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            client_id TEXT,
+            audience TEXT NOT NULL DEFAULT '',
+            data TEXT,
+            created_at REAL NOT NULL
+        );
+        CREATE UNIQUE INDEX events_seq ON events(stream, seq);
+        CREATE UNIQUE INDEX events_client ON events(stream, actor, client_id) WHERE client_id IS NOT NULL;
+        CREATE INDEX events_item ON events(item_id);
+        CREATE TABLE exercise_state (
+            space TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (space, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE artifacts (
+            id INTEGER PRIMARY KEY,
+            network_id INTEGER NOT NULL REFERENCES networks(id),
+            lab_id INTEGER REFERENCES labs(id) ON DELETE SET NULL,
+            meeting_id INTEGER REFERENCES meetings(id) ON DELETE SET NULL,
+            item_id INTEGER REFERENCES agenda_items(id) ON DELETE SET NULL,
+            exercise_type TEXT NOT NULL,
+            title TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        );
+        CREATE UNIQUE INDEX artifacts_version ON artifacts(network_id, item_id, version);
+        CREATE INDEX artifacts_network ON artifacts(network_id, lab_id, meeting_id);
+        CREATE TRIGGER artifacts_immutable BEFORE UPDATE ON artifacts
+        BEGIN SELECT RAISE(ABORT, 'artifacts are immutable'); END;
+        """
+    )

@@ -1,0 +1,53 @@
+"""The facilitator's live console and the projector view for the shared screen."""
+
+from __future__ import annotations
+
+import segno
+from flask import Blueprint, Response, abort, render_template
+
+from .. import store
+from ..auth import login_required
+from ..db import get_db
+from ..plugins import registry
+from .admin import join_url
+
+bp = Blueprint("console", __name__, url_prefix="/f/meetings")
+
+
+def _page(meeting_id, template):
+    db = get_db()
+    meeting = store.meeting(db, meeting_id)
+    if meeting is None:
+        abort(404)
+    networks = store.lab_networks(db, meeting["lab_id"])
+    return render_template(template, meeting=meeting, lab=store.lab(db, meeting["lab_id"]), networks=networks,
+                           networks_map={n["id"]: n["name"] for n in networks},
+                           join_url=join_url(meeting["join_code"]), code=store.format_code(meeting["join_code"]),
+                           scripts=exercise_scripts())
+
+
+def exercise_scripts() -> list[tuple[str, str]]:
+    """(blueprint static endpoint, file) of every installed exercise's browser module."""
+    return [(f"{e.type}.static", e.script) for e in registry().exercises.values() if e.script]
+
+
+@bp.get("/<int:meeting_id>/console")
+@login_required
+def console(meeting_id):
+    return _page(meeting_id, "console/console.html")
+
+
+@bp.get("/<int:meeting_id>/projector")
+@login_required
+def projector(meeting_id):
+    return _page(meeting_id, "console/projector.html")
+
+
+@bp.get("/<int:meeting_id>/qr.svg")
+@login_required
+def qr(meeting_id):
+    meeting = store.meeting(get_db(), meeting_id)
+    if meeting is None:
+        abort(404)
+    svg = segno.make(join_url(meeting["join_code"]), error="m").svg_inline(scale=8, border=2, dark="#111")
+    return Response(svg, mimetype="image/svg+xml")

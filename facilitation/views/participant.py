@@ -1,0 +1,98 @@
+"""The participant side: home page with the code field, join form, the live page."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import store
+from ..db import get_db, transaction
+from ..live.sockets import participant_cookie
+from .console import exercise_scripts
+
+bp = Blueprint("participant", __name__)
+
+COOKIE_DAYS = 30
+# Wrong codes typed per address: past the limit, wait (codes cannot be enumerated).
+CODE_WINDOW, CODE_LIMIT = 10 * 60, 20
+_code_failures: dict[str, list[float]] = {}
+_code_lock = threading.Lock()
+
+
+def _too_many_code_failures(address: str, failed: bool = False) -> bool:
+    now = time.time()
+    with _code_lock:
+        recent = [t for t in _code_failures.get(address, []) if now - t < CODE_WINDOW]
+        if failed:
+            recent.append(now)
+        _code_failures[address] = recent
+        return len(recent) > CODE_LIMIT
+
+
+@bp.get("/")
+def home():
+    return render_template("participant/home.html")
+
+
+@bp.post("/join")
+def join_by_code():
+    address = request.remote_addr or ""
+    if _too_many_code_failures(address):
+        flash(_("Too many wrong codes. Try again in a few minutes."), "error")
+        return render_template("participant/home.html"), 429
+    meeting = store.meeting_by_code(get_db(), request.form.get("code", "")[:20])
+    if meeting is None or meeting["state"] == "ended":
+        _too_many_code_failures(address, failed=True)
+        flash(_("No running meeting has this code. Check it and try again."), "error")
+        return render_template("participant/home.html"), 404
+    return redirect(url_for("participant.join", code=meeting["join_code"]))
+
+
+def _meeting_or_404(code):
+    meeting = store.meeting_by_code(get_db(), code)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+def join(code):
+    db = get_db()
+    meeting = _meeting_or_404(code)
+    if meeting["join_code"] != code:
+        return redirect(url_for("participant.join", code=meeting["join_code"]))
+    person = store.participant_by_token(db, request.cookies.get(participant_cookie(meeting["id"])))
+    if person and person["meeting_id"] == meeting["id"]:
+        return render_template("participant/live.html", meeting=meeting, me=person,
+                               network=store.network(db, person["network_id"]) if person["network_id"] else None,
+                               scripts=exercise_scripts())
+    if meeting["state"] == "ended":
+        return render_template("participant/ended.html", meeting=meeting), 410
+    networks = store.lab_networks(db, meeting["lab_id"])
+    values = {"name": "", "organisation": "", "network": ""}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "").strip()[:120] for k in values}
+        errors = {}
+        if meeting["admission"] == "locked":
+            errors["_"] = _("The facilitator has closed admissions to this meeting.")
+        if not values["name"]:
+            errors["name"] = _("Tell us your name.")
+        network_id = int(values["network"]) if values["network"].isdigit() else None
+        if network_id not in {n["id"] for n in networks}:
+            errors["network"] = _("Choose your network.")
+        if not errors:
+            with transaction(db):
+                token = store.add_participant(db, meeting["id"], values["name"], values["organisation"],
+                                                 network_id)[1]
+            response = make_response(redirect(url_for("participant.join", code=meeting["join_code"])))
+            response.set_cookie(participant_cookie(meeting["id"]), token, max_age=COOKIE_DAYS * 86400,
+                                httponly=True, samesite="Lax",
+                                secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+            return response
+        return render_template("participant/join.html", meeting=meeting, networks=networks, values=values,
+                               errors=errors), 400
+    return render_template("participant/join.html", meeting=meeting, networks=networks, values=values,
+                           errors={})

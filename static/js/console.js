@@ -1,0 +1,146 @@
+/* The facilitator's live console. */
+(function () {
+  "use strict";
+  const { Live, el, t, startTimer, renderExercise } = window.Facilitation;
+  const root = document.getElementById("console");
+  const networkNames = JSON.parse(document.getElementById("network-names").textContent);
+  const stage = document.getElementById("exercise");
+  const title = document.getElementById("current-title");
+  const stateLine = document.getElementById("current-state");
+  const agendaList = document.getElementById("agenda");
+  const peopleBox = document.getElementById("people");
+  const onlineCount = document.getElementById("online-count");
+  const admission = document.getElementById("admission-lock");
+  let meeting = null;
+  let item = null;
+  let agenda = [];
+  const people = new Map();
+
+  const live = new Live({
+    meeting: Number(root.dataset.meeting),
+    role: "console",
+    on: {
+      snapshot(snap) {
+        people.clear();
+        for (const p of snap.participants || []) people.set(p.id, p);
+        renderPeople();
+        update(snap);
+      },
+      meeting: update,
+      results(message) {
+        if (item && message.item && message.item.id === item.id) {
+          item = message.item;
+          renderItem();
+        }
+      },
+      presence(p) {
+        const known = people.get(p.participant) || { id: p.participant, name: p.name, network_id: p.network };
+        known.online = p.online;
+        people.set(p.participant, known);
+        renderPeople();
+      },
+      event(message) {
+        // Team exercises broadcast their edits as events: re-render from the new data.
+        const renderer = item && window.Facilitation.exercises[item.type];
+        if (renderer && renderer.event && message.item === item.id) renderer.event(stage, item, message, ctx);
+      },
+    },
+  });
+  const timer = startTimer(document.getElementById("timer"), () => meeting);
+  const ctx = { live, t, networks: networkNames, send: (type, payload) => live.action(item.id, type, payload) };
+
+  function update(message) {
+    meeting = message.meeting;
+    if (message.agenda) agenda = message.agenda;
+    item = message.item || null;
+    timer.sync(meeting);
+    admission.checked = meeting.admission === "locked";
+    renderAgenda();
+    renderItem();
+  }
+
+  function renderAgenda() {
+    agendaList.replaceChildren(
+      ...agenda.map((a) =>
+        el("li", { class: "agenda-item status-" + a.status + (meeting && a.id === meeting.current ? " current" : "") },
+          el("button", {
+            type: "button", class: "link", "aria-current": meeting && a.id === meeting.current ? "step" : null,
+            onclick: () => run("goto", { item: a.id }),
+          }, a.title),
+          el("span", { class: "badge", text: t(a.status === "locked" ? "closed" : a.status) })
+        )
+      )
+    );
+  }
+
+  function renderItem() {
+    const controls = document.getElementById("item-controls");
+    if (!item) {
+      title.textContent = meeting && meeting.state === "ended" ? t("ended") : t("waiting_next");
+      stateLine.textContent = "";
+      stage.replaceChildren();
+      controls.hidden = true;
+      return;
+    }
+    controls.hidden = false;
+    title.textContent = item.title;
+    stateLine.textContent = t(item.status === "locked" ? "closed" : item.status) + " · " + t(item.revealed ? "revealed" : "hidden");
+    controls.querySelector('[data-cmd="open"]').disabled = item.status === "open";
+    controls.querySelector('[data-cmd="lock"]').disabled = item.status !== "open";
+    controls.querySelector('[data-cmd="reveal"]').disabled = item.revealed;
+    controls.querySelector('[data-cmd="hide"]').disabled = !item.revealed;
+    renderExercise(stage, "facilitator", item, ctx);
+  }
+
+  function renderPeople() {
+    const groups = new Map();
+    let online = 0;
+    for (const p of people.values()) {
+      const key = p.network_id ? networkNames[p.network_id] || "#" + p.network_id : t("no_network");
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(p);
+      if (p.online) online += 1;
+    }
+    onlineCount.textContent = String(online);
+    if (!people.size) {
+      peopleBox.replaceChildren(el("p", { class: "muted", text: t("nobody") }));
+      return;
+    }
+    peopleBox.replaceChildren(
+      ...[...groups.entries()].sort().map(([name, list]) =>
+        el("section", { class: "people-group" },
+          el("h3", { text: name + " (" + list.filter((p) => p.online).length + "/" + list.length + ")" }),
+          el("ul", { class: "people" },
+            ...list.sort((a, b) => a.name.localeCompare(b.name)).map((p) =>
+              el("li", { class: p.online ? "online" : "offline" },
+                el("span", { class: "dot", "aria-hidden": "true" }),
+                el("span", { text: p.name }),
+                el("span", { class: "visually-hidden", text: " " + t(p.online ? "online" : "offline") })
+              )
+            )
+          )
+        )
+      )
+    );
+  }
+
+  function run(cmd, extra) {
+    return live.control(cmd, extra).catch((err) => {
+      document.getElementById("status").textContent = err.message || t("not_sent");
+    });
+  }
+
+  for (const button of document.querySelectorAll("[data-cmd]")) {
+    button.addEventListener("click", () => {
+      const cmd = button.dataset.cmd;
+      if (cmd === "end" && !window.confirm(t("confirm_end"))) return;
+      run(cmd, ["open", "lock", "reveal", "hide"].includes(cmd) && item ? { item: item.id } : {});
+    });
+  }
+  document.getElementById("timer-start").addEventListener("click", () => {
+    const minutes = Number(document.getElementById("timer-min").value) || 5;
+    run("timer", { seconds: Math.round(minutes * 60) });
+  });
+  document.getElementById("timer-stop").addEventListener("click", () => run("timer", { seconds: 0 }));
+  admission.addEventListener("change", () => run("admission", { locked: admission.checked }));
+})();

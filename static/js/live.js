@@ -1,0 +1,175 @@
+/* The live client shared by the participant page, the console and the projector.
+ *
+ * - connects with {meeting, role, since}: the server decides who we are from cookies;
+ * - keeps the highest server sequence seen, so a reconnect catches up from it;
+ * - sends actions with a client id and retries them until acknowledged: the
+ *   server applies a client id once, so a retry never counts twice;
+ * - user text is only ever set with textContent (see el()).
+ */
+(function () {
+  "use strict";
+
+  const strings = JSON.parse(document.getElementById("strings").textContent);
+  const t = (key) => (key in strings ? strings[key] : key);
+
+  /* el("p", {class: "x", text: userText}, child...) - never innerHTML. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else if (key === "dataset") Object.assign(node.dataset, value);
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function clientId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  const RETRY_MS = 4000;
+  const GIVE_UP_MS = 45000;
+
+  class Live {
+    constructor(options) {
+      this.meeting = options.meeting;
+      this.role = options.role;
+      this.on = options.on || {};
+      this.seq = 0;
+      this.pending = new Map();
+      this.statusNode = document.getElementById("status");
+      this.connectedOnce = false;
+      this.socket = io({
+        auth: (cb) => cb({ meeting: this.meeting, role: this.role, since: this.seq }),
+        reconnectionDelay: 500,
+        reconnectionDelayMax: 4000,
+      });
+      this.socket.on("connect", () => this.setStatus("connected"));
+      this.socket.on("disconnect", () => this.setStatus("reconnecting"));
+      this.socket.on("connect_error", (err) => {
+        // A refusal by the server is final (the socket stops retrying); a network error is not.
+        this.setStatus(this.socket.active ? "reconnecting" : "refused", err && err.message);
+      });
+      this.socket.on("snapshot", (snap) => {
+        this.seen(snap.seq);
+        this.connectedOnce = true;
+        this.call("snapshot", snap);
+        this.resend();
+      });
+      for (const name of ["meeting", "results", "event", "presence", "archived"]) {
+        this.socket.on(name, (message) => {
+          if (message && typeof message.seq === "number") this.seen(message.seq);
+          this.call(name, message);
+        });
+      }
+      this.setStatus("connecting");
+    }
+
+    call(name, message) {
+      const handler = this.on[name];
+      if (handler) handler(message);
+    }
+
+    seen(seq) {
+      if (seq > this.seq) this.seq = seq;
+    }
+
+    setStatus(state, detail) {
+      document.body.dataset.connection = state;
+      if (!this.statusNode) return;
+      this.statusNode.textContent = state === "connected" ? "" : t(state) + (state === "refused" && detail ? " (" + detail + ")" : "");
+      this.statusNode.className = "status status-" + state;
+    }
+
+    /* Emit an event whose ack is {ok, seq, ...}; resolves with the ack, or
+       rejects with {code: "not_sent"} when it could not be delivered in time. */
+    send(event, message) {
+      const cid = clientId();
+      const body = Object.assign({}, message, { cid });
+      return new Promise((resolve, reject) => {
+        const entry = { event, body, resolve, reject, started: Date.now(), timer: null };
+        this.pending.set(cid, entry);
+        this.attempt(cid);
+      });
+    }
+
+    attempt(cid) {
+      const entry = this.pending.get(cid);
+      if (!entry) return;
+      clearTimeout(entry.timer);
+      if (Date.now() - entry.started > GIVE_UP_MS) {
+        this.pending.delete(cid);
+        entry.reject({ code: "not_sent", message: t("not_sent") });
+        return;
+      }
+      if (this.socket.connected) {
+        this.socket.emit(entry.event, entry.body, (ack) => {
+          if (!this.pending.has(cid)) return;
+          this.pending.delete(cid);
+          clearTimeout(entry.timer);
+          if (ack && typeof ack.seq === "number") this.seen(ack.seq);
+          if (ack && ack.ok) entry.resolve(ack);
+          else entry.reject((ack && ack.error) || { code: "error", message: t("not_sent") });
+        });
+      }
+      entry.timer = setTimeout(() => this.attempt(cid), RETRY_MS);
+    }
+
+    resend() {
+      for (const cid of this.pending.keys()) this.attempt(cid);
+    }
+
+    action(item, type, payload) {
+      return this.send("action", { item, type, payload });
+    }
+
+    control(cmd, extra) {
+      return this.send("control", Object.assign({ cmd }, extra || {}));
+    }
+  }
+
+  /* A countdown from the server's clock, whatever the local clock says. */
+  function startTimer(node, getMeeting) {
+    let offset = 0;
+    function tick() {
+      const meeting = getMeeting();
+      if (!meeting || !meeting.timer_end) {
+        node.textContent = "";
+        node.hidden = true;
+        return;
+      }
+      const left = Math.max(0, Math.round(meeting.timer_end - (Date.now() / 1000 + offset)));
+      node.hidden = false;
+      node.textContent = t("time_left") + " " + Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      node.classList.toggle("timer-done", left === 0);
+    }
+    setInterval(tick, 500);
+    return {
+      sync(meeting) {
+        if (meeting && meeting.now) offset = meeting.now - Date.now() / 1000;
+        tick();
+      },
+    };
+  }
+
+  function renderExercise(root, audience, item, ctx) {
+    const renderer = window.Facilitation.exercises[item.type];
+    if (!renderer || !renderer[audience]) {
+      root.replaceChildren(el("p", { class: "muted", text: t("unknown_exercise") }));
+      return;
+    }
+    renderer[audience](root, item, ctx);
+  }
+
+  window.Facilitation = { Live, el, t, startTimer, renderExercise, exercises: {} };
+})();

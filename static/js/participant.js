@@ -1,0 +1,61 @@
+/* The participant page: follows the facilitator's current exercise live. */
+(function () {
+  "use strict";
+  const { Live, el, t, startTimer, renderExercise } = window.Facilitation;
+  const root = document.getElementById("participant");
+  const stage = document.getElementById("exercise");
+  const title = document.getElementById("current-title");
+  let meeting = null;
+  let item = null;
+  const personal = {};
+
+  const live = new Live({
+    meeting: Number(root.dataset.meeting),
+    role: "participant",
+    on: {
+      snapshot(snap) {
+        Object.assign(personal, snap.personal || {});
+        show(snap.meeting, snap.item);
+      },
+      meeting(message) {
+        show(message.meeting, message.item);
+      },
+      results(message) {
+        if (item && message.item && message.item.id === item.id) show(meeting, message.item);
+      },
+    },
+  });
+  const timer = startTimer(document.getElementById("timer"), () => meeting);
+
+  const ctx = {
+    live,
+    t,
+    send(type, payload) {
+      return live.action(item.id, type, payload).then((ack) => {
+        if (ack.reply) personal[item.id] = Object.assign({}, personal[item.id], ack.reply);
+        return ack;
+      });
+    },
+  };
+
+  function show(newMeeting, newItem) {
+    meeting = newMeeting;
+    timer.sync(meeting);
+    if (meeting.state === "ended") {
+      item = null;
+      title.textContent = "";
+      stage.replaceChildren(el("p", { class: "waiting", text: t("ended") }));
+      return;
+    }
+    if (!newItem || meeting.state !== "live") {
+      item = null;
+      title.textContent = "";
+      stage.replaceChildren(el("p", { class: "waiting", text: meeting.state === "live" ? t("waiting_next") : t("waiting") }));
+      return;
+    }
+    item = Object.assign({}, newItem, { personal: newItem.personal || personal[newItem.id] || {} });
+    if (newItem.personal) personal[newItem.id] = newItem.personal;
+    title.textContent = item.title;
+    renderExercise(stage, "participant", item, ctx);
+  }
+})();

@@ -1,0 +1,22 @@
+"""Production entry point: ``gunicorn -k eventlet -w 1 wsgi:app`` (see docs/deployment.md).
+
+eventlet is patched here, before the app is imported, and nowhere else in the
+app. Set FACILITATION_ASYNC_MODE=gevent (and a gevent worker) to use gevent.
+"""
+
+import os
+
+os.environ.setdefault("FACILITATION_PRODUCTION", "true")
+_mode = os.environ.setdefault("FACILITATION_ASYNC_MODE", "eventlet")
+if _mode == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+elif _mode == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+from facilitation import create_app  # noqa: E402
+
+app = create_app()
