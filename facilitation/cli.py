@@ -21,6 +21,10 @@ def _patch_for_serving(argv: list[str]) -> None:
             mode = arg.split("=", 1)[1]
     os.environ["FACILITATION_ASYNC_MODE"] = mode
     if mode == "eventlet":
+        import warnings
+
+        # Chosen on purpose for the default server (see docs/deployment.md); gevent and threads also work.
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import eventlet
 
         eventlet.monkey_patch()
