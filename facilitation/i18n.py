@@ -74,6 +74,6 @@ def common_strings() -> dict:
         "time_left": _("Time left"),
         "confirm_end": _("End the meeting for everyone? Open exercises are locked and archived."),
         "nobody": _("Nobody has joined yet."),
-        "participants_count": _("participants online"),
+        "participants_count": _("Participants online"),
         "unknown_exercise": _("This exercise cannot be shown here."),
     }

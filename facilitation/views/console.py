@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import segno
 from flask import Blueprint, Response, abort, render_template
 
@@ -49,5 +51,6 @@ def qr(meeting_id):
     meeting = store.meeting(get_db(), meeting_id)
     if meeting is None:
         abort(404)
-    svg = segno.make(join_url(meeting["join_code"]), error="m").svg_inline(scale=8, border=2, dark="#111")
-    return Response(svg, mimetype="image/svg+xml")
+    buffer = io.BytesIO()
+    segno.make(join_url(meeting["join_code"]), error="m").save(buffer, kind="svg", scale=8, border=2, dark="#111")
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")

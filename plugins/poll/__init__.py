@@ -162,7 +162,7 @@ class Poll(Exercise):
     def client_strings(self) -> dict:
         return {
             "send": _l("Send"), "change": _l("Change my answer"), "your_answer": _l("Your answer"),
-            "answers": _l("answers"), "results_hidden": _l("Results will be shown by the facilitator."),
+            "answers": _l("Answers"), "results_hidden": _l("Results will be shown by the facilitator."),
             "by_network": _l("By network"), "write": _l("Your answer (a few words)"),
             "choose_many": _l("Choose one or more"), "saved": _l("Your answer is saved. You can change it until the poll is locked."),
             "everyone": _l("Everyone"), "no_answers": _l("No answers yet."),

@@ -38,7 +38,7 @@
   const timer = startTimer(document.getElementById("timer"), () => meeting);
 
   function renderCount() {
-    count.textContent = online.size + " " + t("participants_count");
+    count.textContent = t("participants_count") + ": " + online.size;
   }
 
   function update(message) {

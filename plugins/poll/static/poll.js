@@ -42,7 +42,7 @@
   }
 
   function totalLine(results) {
-    return el("p", { class: "muted total", text: results.total + " " + s("answers") });
+    return el("p", { class: "muted total", text: s("answers") + ": " + results.total });
   }
 
   function participant(root, item, ctx) {
@@ -52,7 +52,7 @@
     const draft = draftInput && root.dataset.item === String(item.id) ? draftInput.value : null;
     const open = item.status === "open";
     const status = el("p", { class: "poll-status", role: "status", "aria-live": "polite" });
-    const parts = [el("p", { class: "question", text: view.question })];
+    const parts = [];
 
     function send(value) {
       status.textContent = t("sending");
@@ -120,7 +120,7 @@
 
   function facilitator(root, item, ctx) {
     const view = item.view;
-    const parts = [el("p", { class: "question", text: view.question }), bars(view, view.results), totalLine(view.results)];
+    const parts = [bars(view, view.results), totalLine(view.results)];
     const networks = Object.entries(view.by_network || {});
     if (networks.length && view.kind !== "open") {
       const names = labels(view);
@@ -139,9 +139,9 @@
 
   function projector(root, item) {
     const view = item.view;
-    const parts = [el("p", { class: "question big", text: view.question })];
+    const parts = [];
     if (view.results) parts.push(bars(view, view.results, true), totalLine(view.results));
-    else parts.push(el("p", { class: "big-count", text: (view.answered || 0) + " " + s("answers") }));
+    else parts.push(el("p", { class: "big-count", text: s("answers") + ": " + (view.answered || 0) }));
     root.replaceChildren(...parts);
   }
 
