@@ -71,6 +71,9 @@ class Outcome:
     broadcast: list[tuple[str, dict]] = field(default_factory=list)
     dirty: bool = False
     reply: dict = field(default_factory=dict)
+    # Data to store now as a new version in the archive of the actor's network(s),
+    # in the same transaction (e.g. the team clicked "save a version").
+    archive: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -94,12 +97,15 @@ class State(Mapping):
     """
 
     def __init__(self, data: Mapping | None = None, *, config: dict | None = None,
-                 phase: str = "open", revealed: bool = False, scope: str = ""):
+                 phase: str = "open", revealed: bool = False, scope: str = "",
+                 shared: State | None = None):
         self._data = dict(data or {})
         self.config = config or {}
         self.phase = phase
         self.revealed = revealed
         self.scope = scope
+        # For a team's state, the exercise's meeting-wide state (what facilitators set for all teams).
+        self.shared = shared if shared is not None else (State() if scope else self)
 
     def __getitem__(self, key):
         return self._data[key]
@@ -122,7 +128,7 @@ class State(Mapping):
             else:
                 data[k] = v
         return State(data, config=self.config, phase=self.phase,
-                     revealed=self.revealed, scope=self.scope)
+                     revealed=self.revealed, scope=self.scope, shared=self.shared if self.scope else None)
 
 
 class Exercise:
@@ -136,6 +142,9 @@ class Exercise:
     actions: ClassVar[dict[str, ActionSpec]] = {}
     # Team-scoped exercises keep one state per team (see ``scope``).
     team_scoped: ClassVar[bool] = False
+    # Whether a network team keeps working on it between meetings, through its network link
+    # (one state per network, outside any meeting; see ``start_state`` and ``workspace_config``).
+    workspace: ClassVar[bool] = False
     # Name of the template (in the plugin's template folder) rendering an archive artifact.
     archive_template: ClassVar[str | None] = None
     # The plugin's JavaScript module (served from its static folder) rendering its views.
@@ -149,6 +158,15 @@ class Exercise:
         return config
 
     def initial_state(self, config: dict) -> dict:
+        return {}
+
+    def start_state(self, config: dict, previous: dict | None) -> dict:
+        """The first state of a team's (or a network workspace's) space, given what
+        ``archive`` returned last time for that network (None if never)."""
+        return self.initial_state(config)
+
+    def workspace_config(self) -> dict:
+        """The config a network workspace runs with (there is no agenda item)."""
         return {}
 
     def apply(self, state: State, action: Action, actor: Actor) -> Outcome:

@@ -147,3 +147,28 @@ def m001_initial(db):
         BEGIN SELECT RAISE(ABORT, 'artifacts are immutable'); END;
         """
     )
+
+
+@core()
+def m002_network_links_and_teams(db):
+    run_script(
+        db,
+        """
+        CREATE TABLE network_links (
+            id INTEGER PRIMARY KEY,
+            network_id INTEGER NOT NULL REFERENCES networks(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_by INTEGER REFERENCES facilitators(id),
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+            revoked_at TEXT
+        );
+        CREATE INDEX network_links_network ON network_links(network_id, revoked_at);
+        CREATE TABLE meeting_teams (
+            meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+            network_id INTEGER NOT NULL REFERENCES networks(id),
+            team TEXT NOT NULL,
+            PRIMARY KEY (meeting_id, network_id)
+        ) WITHOUT ROWID;
+        ALTER TABLE meetings ADD COLUMN notice TEXT;
+        """
+    )

@@ -178,10 +178,51 @@ def add_participant(db, meeting_id, name, organisation, network_id):
     token = new_token()
     pid = db["participants"].insert(
         {"meeting_id": meeting_id, "name": name, "organisation": organisation,
-         "network_id": network_id, "team": f"n{network_id}" if network_id else None,
+         "network_id": network_id, "team": team_of_network(db, meeting_id, network_id),
          "token_hash": hash_token(token)}
     ).last_pk
     return pid, token
+
+
+# teams ---------------------------------------------------------------------
+# A team is a string: ``n<network id>`` by default; a facilitator may merge
+# networks into one team (kept in ``meeting_teams`` so late joiners follow).
+
+def team_of_network(db, meeting_id, network_id):
+    if not network_id:
+        return None
+    found = db.execute("SELECT team FROM meeting_teams WHERE meeting_id = ? AND network_id = ?",
+                       [meeting_id, network_id]).fetchone()
+    return found[0] if found else f"n{network_id}"
+
+
+def merge_networks(db, meeting_id, network_ids):
+    """Put every participant of ``network_ids`` into the first network's team; one id alone splits it off."""
+    team = f"n{network_ids[0]}"
+    for nid in network_ids:
+        db.execute("INSERT INTO meeting_teams (meeting_id, network_id, team) VALUES (?, ?, ?) "
+                   "ON CONFLICT (meeting_id, network_id) DO UPDATE SET team = excluded.team",
+                   [meeting_id, nid, team if len(network_ids) > 1 else f"n{nid}"])
+        db.execute("UPDATE participants SET team = ? WHERE meeting_id = ? AND network_id = ?",
+                   [team if len(network_ids) > 1 else f"n{nid}", meeting_id, nid])
+    return team
+
+
+def move_participant(db, meeting_id, participant_id, team):
+    db.execute("UPDATE participants SET team = ? WHERE id = ? AND meeting_id = ?",
+               [team, participant_id, meeting_id])
+
+
+def teams_of_meeting(db, meeting_id):
+    """Every team with at least one participant, and the networks in it."""
+    out: dict[str, list[int]] = {}
+    for team, network_id in db.execute(
+            "SELECT DISTINCT team, network_id FROM participants WHERE meeting_id = ? AND team IS NOT NULL"
+            " ORDER BY team, network_id", [meeting_id]):
+        out.setdefault(team, [])
+        if network_id and network_id not in out[team]:
+            out[team].append(network_id)
+    return out
 
 
 def participant_by_token(db, token):
@@ -259,6 +300,48 @@ def artifacts_of_network(db, network_id):
     for a in found:
         a["data"] = loads(a["data"], {})
     return found
+
+
+def latest_artifact(db, network_id, exercise_type):
+    """The newest artifact of one exercise type for a network, or None."""
+    found = row(db, "SELECT * FROM artifacts WHERE network_id = ? AND exercise_type = ? ORDER BY id DESC LIMIT 1",
+                [network_id, exercise_type])
+    if found:
+        found["data"] = loads(found["data"], {})
+    return found
+
+
+# network links -------------------------------------------------------------
+# A network team's access between meetings: only the hash of the secret is stored.
+
+def issue_network_link(db, network_id, created_by=None):
+    """Revoke the network's active links and issue a new one; return the secret (shown once)."""
+    revoke_network_links(db, network_id)
+    token = new_token()
+    db["network_links"].insert({"network_id": network_id, "token_hash": hash_token(token),
+                                "created_by": created_by})
+    return token
+
+
+def revoke_network_links(db, network_id):
+    """Revoke the active links of a network; return their ids."""
+    ids = [r[0] for r in db.execute(
+        "SELECT id FROM network_links WHERE network_id = ? AND revoked_at IS NULL", [network_id])]
+    db.execute("UPDATE network_links SET revoked_at = ? WHERE network_id = ? AND revoked_at IS NULL",
+               [now_iso(), network_id])
+    return ids
+
+
+def network_link_by_token(db, token):
+    """The active link of this secret, or None (unknown, revoked, malformed)."""
+    if not token or len(token) > 100:
+        return None
+    return row(db, "SELECT * FROM network_links WHERE token_hash = ? AND revoked_at IS NULL", [hash_token(token)])
+
+
+def active_network_link(db, network_id):
+    return row(db, "SELECT id, created_at FROM network_links WHERE network_id = ? AND revoked_at IS NULL",
+               [network_id])
 
 
 def networks_present(db, meeting_id):

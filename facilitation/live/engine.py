@@ -8,9 +8,10 @@ broadcast before its transaction has committed.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 
@@ -61,6 +62,29 @@ def space_of(item_id, scope: str = "") -> str:
     return f"i{item_id}:{scope}" if scope else f"i{item_id}"
 
 
+# A network's workspace between meetings: its own stream, room and state space per exercise type.
+
+def room_network(network_id):
+    return f"net{network_id}"
+
+
+def network_stream(network_id):
+    return f"net{network_id}"
+
+
+def workspace_space(exercise_type, network_id) -> str:
+    return f"w:{exercise_type}:n{network_id}"
+
+
+# Reserved key of every seeded space: which archived version it started from.
+START_KEY = "@start"
+TEAM_PATTERN = re.compile(r"^n[1-9][0-9]{0,9}$")
+
+
+def network_of_team(team: str | None) -> int | None:
+    return int(team[1:]) if team and TEAM_PATTERN.match(team) else None
+
+
 @dataclass
 class Connection:
     """One authenticated socket: who it is and where it listens."""
@@ -69,6 +93,8 @@ class Connection:
     actor: Actor
     meeting_id: int | None
     role: str  # participant, console, projector, network
+    # The network link a network team connected with (dropped when it is revoked).
+    link_id: int | None = None
 
 
 def error(code: str, message: str, **details) -> dict:
@@ -112,11 +138,18 @@ class Engine:
 
     def perform(self, db, conn: Connection, message, allow=None) -> dict:
         """Validate, apply and persist one exercise action; broadcast after commit."""
+        if conn.role == "network":
+            return self.perform_workspace(db, conn, message, allow)
         try:
             envelope = validate(ACTION_ENVELOPE, message)
         except ValidationError as exc:
             return error("invalid", _("The message is not valid."), fields=exc.errors)
         actor = conn.actor
+        if envelope.get("team"):
+            # A facilitator working inside one team's space (e.g. a team's canvas).
+            if not actor.is_facilitator or not TEAM_PATTERN.match(envelope["team"]):
+                return error("forbidden", _("You are not allowed to do this."))
+            actor = replace(actor, team=envelope["team"])
         item = store.item(db, envelope["item"])
         if item is None or item["meeting_id"] != conn.meeting_id:
             return error("not_found", _("This exercise is not part of your meeting."))
@@ -156,10 +189,20 @@ class Engine:
                     raise ActionError("not_live", _("The meeting is not running."))
                 if spec.needs_open and fresh["status"] != "open":
                     raise ActionError("closed", _("This exercise is not open."))
+                if scope:
+                    self.ensure_seeded(db, exercise, space, fresh["config"], network_of_team(scope))
                 state = DbState(db, space, config=fresh["config"], phase=fresh["status"],
-                                revealed=bool(fresh["revealed"]), scope=scope)
+                                revealed=bool(fresh["revealed"]), scope=scope,
+                                shared=DbState(db, space_of(item["id"])) if scope else None)
                 outcome = exercise.apply(state, Action(envelope["type"], payload, client_id, time.time()), actor)
                 write_changes(db, space, outcome.changes)
+                if outcome.archive is not None:
+                    networks = store.teams_of_meeting(db, meeting_id).get(scope) or [actor.network_id]
+                    for network_id in filter(None, networks):
+                        store.add_artifact(db, network_id=network_id, lab_id=meeting["lab_id"],
+                                           meeting_id=meeting_id, item_id=item["id"],
+                                           exercise_type=exercise.type, title=exercise.title_for(fresh["config"]),
+                                           data=outcome.archive)
                 rooms = [(self.rooms_for(aud, meeting_id, actor), data) for aud, data in outcome.broadcast]
                 seq = self._append(db, stream, meeting_id=meeting_id, item_id=item["id"], actor=actor,
                                    type=envelope["type"], payload=payload, client_id=client_id,
@@ -173,6 +216,152 @@ class Engine:
         if outcome.dirty:
             self.mark_dirty(meeting_id, item["id"])
         return {"ok": True, "seq": seq, "reply": outcome.reply}
+
+    def ensure_seeded(self, db, exercise, space, config, network_id, follow_latest=False) -> None:
+        """Give a team's (or a workspace's) space its first state, from the network's
+        latest archived version of this exercise (``start_state``). With
+        ``follow_latest`` a space restarts whenever a newer version was archived elsewhere."""
+        found = db.execute("SELECT value FROM exercise_state WHERE space = ? AND key = ?",
+                           [space, START_KEY]).fetchone()
+        if found and not follow_latest:
+            return
+        latest = store.latest_artifact(db, network_id, exercise.type) if network_id else None
+        latest_id = latest["id"] if latest else None
+        if found and loads(found[0]).get("artifact") == latest_id:
+            return
+        db.execute("DELETE FROM exercise_state WHERE space = ?", [space])
+        write_changes(db, space, exercise.start_state(config, latest["data"] if latest else None))
+        write_changes(db, space, {START_KEY: {"artifact": latest_id}})
+
+    def _seed_in_transaction(self, db, exercise, space, config, network_id, follow_latest=False) -> None:
+        if db.conn.in_transaction:
+            self.ensure_seeded(db, exercise, space, config, network_id, follow_latest)
+        else:
+            with transaction(db):
+                self.ensure_seeded(db, exercise, space, config, network_id, follow_latest)
+
+    # network workspaces (between meetings) ------------------------------------
+
+    def perform_workspace(self, db, conn: Connection, message, allow=None) -> dict:
+        """An action of a network team on its workspace: same pipeline, the network's own stream and room."""
+        try:
+            envelope = validate(WORKSPACE_ENVELOPE, message)
+        except ValidationError as exc:
+            return error("invalid", _("The message is not valid."), fields=exc.errors)
+        actor = conn.actor
+        network_id = actor.network_id
+        exercise = self.registry.exercises.get(envelope["workspace"])
+        if exercise is None or not exercise.workspace or not network_id:
+            return error("not_found", _("This exercise is not installed."))
+        spec = exercise.actions.get(envelope["type"])
+        if spec is None:
+            return error("unknown_action", _("Unknown action."))
+        role = "facilitator" if actor.is_facilitator else "participant"
+        if role not in spec.roles and actor.kind not in spec.roles:
+            return error("forbidden", _("You are not allowed to do this."))
+        if allow is not None and not allow(spec.rate):
+            return error("rate_limited", _("Too many actions; wait a moment."))
+        try:
+            payload = validate(spec.fields, envelope["payload"])
+        except ValidationError as exc:
+            return error("invalid", _("The answer is not valid."), fields=exc.errors)
+        stream = network_stream(network_id)
+        space = workspace_space(exercise.type, network_id)
+        config = exercise.workspace_config()
+        client_id = envelope["cid"]
+        try:
+            with transaction(db):
+                if conn.link_id is not None and not db.execute(
+                        "SELECT 1 FROM network_links WHERE id = ? AND revoked_at IS NULL", [conn.link_id]).fetchone():
+                    raise ActionError("revoked", _("This network link has been revoked."))
+                if client_id:
+                    dup = db.execute(
+                        "SELECT seq, data FROM events WHERE stream = ? AND actor = ? AND client_id = ?",
+                        [stream, actor.key, client_id]).fetchone()
+                    if dup:
+                        return {"ok": True, "seq": dup[0], "duplicate": True, "reply": loads(dup[1], {}).get("reply", {})}
+                self.ensure_seeded(db, exercise, space, config, network_id, follow_latest=True)
+                state = DbState(db, space, config=config, phase="open", scope=f"n{network_id}",
+                                shared=DbState(db, space + ":shared"))
+                outcome = exercise.apply(state, Action(envelope["type"], payload, client_id, time.time()), actor)
+                write_changes(db, space, outcome.changes)
+                if outcome.archive is not None:
+                    made = store.add_artifact(db, network_id=network_id, lab_id=None, meeting_id=None, item_id=None,
+                                              exercise_type=exercise.type, title=exercise.title_for(config),
+                                              data=outcome.archive)
+                    write_changes(db, space, {START_KEY: {"artifact": made}})
+                seq = self._append(db, stream, meeting_id=None, item_id=None, actor=actor, type=envelope["type"],
+                                   payload=payload, client_id=client_id, audience=[room_network(network_id)],
+                                   data={"reply": outcome.reply}, network_id=network_id)
+        except ActionError as exc:
+            return error(exc.code, exc.message, **exc.details)
+        for _audience, data in outcome.broadcast:
+            self.socketio.emit("event", {"seq": seq, "workspace": exercise.type, "type": envelope["type"],
+                                         "by": _actor_public(actor), "data": data}, to=room_network(network_id))
+        return {"ok": True, "seq": seq, "reply": outcome.reply}
+
+    def workspace_view(self, db, exercise, network_id, actor: Actor) -> dict:
+        space = workspace_space(exercise.type, network_id)
+        config = exercise.workspace_config()
+        self._seed_in_transaction(db, exercise, space, config, network_id, follow_latest=True)
+        state = DbState(db, space, config=config, phase="open", scope=f"n{network_id}",
+                        shared=DbState(db, space + ":shared"))
+        return {"type": exercise.type, "workspace": True, "title": exercise.title_for(config), "status": "open",
+                "revealed": True, "view": exercise.view(state, PARTICIPANT, None),
+                "personal": exercise.personal(state, actor)}
+
+    def drop_link_connections(self, link_ids) -> int:
+        """Disconnect, server side, every socket opened with one of these network links."""
+        doomed = [sid for sid, c in list(self.connections.items()) if c.link_id is not None and c.link_id in link_ids]
+        for sid in doomed:
+            self.socketio.server.disconnect(sid, namespace="/")
+            self.connections.pop(sid, None)
+        return len(doomed)
+
+    # teams --------------------------------------------------------------------
+
+    def team_members(self, conn: Connection) -> list[dict]:
+        """Who is connected to the same team (or network workspace) right now, in this process."""
+        team = conn.actor.team
+        seen, out = set(), []
+        for c in list(self.connections.values()):
+            if c.role in ("participant", "network") and c.meeting_id == conn.meeting_id and c.actor.team == team:
+                if c.actor.key not in seen:
+                    seen.add(c.actor.key)
+                    out.append({"key": c.actor.key, "name": c.actor.name, "kind": c.actor.kind})
+        return sorted(out, key=lambda m: (m["name"], m["key"]))
+
+    def announce_team(self, conn: Connection) -> None:
+        """``team_presence`` to the team's room (and facilitators): who is on its shared work now."""
+        team = conn.actor.team
+        if not team:
+            return
+        if conn.meeting_id is None:
+            rooms = [room_network(conn.actor.network_id)]
+        else:
+            rooms = [room_team(conn.meeting_id, team), room_facilitators(conn.meeting_id)]
+        self.socketio.emit("team_presence", {"team": team, "members": self.team_members(conn)}, to=rooms)
+
+    def retarget(self, db, meeting_id) -> None:
+        """After teams changed: move live connections between team rooms and give them a fresh snapshot."""
+        for sid, conn in list(self.connections.items()):
+            if conn.meeting_id != meeting_id or conn.role != "participant":
+                continue
+            person = store.participant(db, conn.actor.id)
+            if person is None or person["team"] == conn.actor.team:
+                continue
+            old = conn.actor.team
+            if old:
+                self.socketio.server.leave_room(sid, room_team(meeting_id, old), namespace="/")
+            conn.actor = replace(conn.actor, team=person["team"])
+            if person["team"]:
+                self.socketio.server.enter_room(sid, room_team(meeting_id, person["team"]), namespace="/")
+            self.socketio.emit("snapshot", self.snapshot(db, conn), to=sid)
+            self.announce_team(conn)
+            if old:
+                self.socketio.emit("team_presence", {"team": old, "members": self.team_members(
+                    replace(conn, actor=replace(conn.actor, team=old)))},
+                    to=[room_team(meeting_id, old), room_facilitators(meeting_id)])
 
     def _append(self, db, stream, *, meeting_id, item_id, actor, type, payload, client_id,
                 audience, data=None, network_id=None) -> int:
@@ -222,6 +411,8 @@ class Engine:
                                    audience=[room_participants(meeting_id), room_facilitators(meeting_id)])
         except ActionError as exc:
             return error(exc.code, exc.message)
+        if cmd in ("move", "merge"):
+            self.retarget(db, meeting_id)
         self.broadcast_meeting(db, meeting_id, seq)
         if archived:
             self.socketio.emit("archived", {"seq": seq, "items": archived}, to=room_facilitators(meeting_id))
@@ -272,6 +463,12 @@ class Engine:
             db.execute("UPDATE meetings SET admission = ? WHERE id = ?",
                        ["locked" if envelope.get("locked") else "open", mid])
             return []
+        if cmd == "message":
+            db.execute("UPDATE meetings SET notice = ? WHERE id = ?", [envelope.get("text") or None, mid])
+            return []
+        if cmd in ("move", "merge"):
+            self._apply_teams(db, meeting, cmd, envelope)
+            return []
         if target not in ids:
             raise ActionError("not_found", _("This exercise is not part of the meeting."))
         it = items[ids.index(target)]
@@ -280,6 +477,10 @@ class Engine:
         elif cmd == "open":
             db.execute("UPDATE agenda_items SET status = 'open' WHERE id = ?", [target])
             db.execute("UPDATE meetings SET current_item_id = ? WHERE id = ?", [target, mid])
+            exercise = self.registry.exercises.get(it["exercise_type"])
+            if exercise is not None and exercise.team_scoped:
+                for team in store.teams_of_meeting(db, mid):
+                    self.ensure_seeded(db, exercise, space_of(target, team), it["config"], network_of_team(team))
         elif cmd == "lock":
             if it["status"] != "open":
                 raise ActionError("not_open", _("This exercise is not open."))
@@ -288,6 +489,23 @@ class Engine:
         elif cmd in ("reveal", "hide"):
             db.execute("UPDATE agenda_items SET revealed = ? WHERE id = ?", [int(cmd == "reveal"), target])
         return []
+
+    def _apply_teams(self, db, meeting, cmd, envelope) -> None:
+        lab_networks = {n["id"] for n in store.lab_networks(db, meeting["lab_id"])}
+        lab_networks |= set(store.networks_present(db, meeting["id"]))
+        if cmd == "merge":
+            networks = envelope.get("networks") or []
+            if not networks or any(n not in lab_networks for n in networks):
+                raise ActionError("invalid", _("Choose networks of this lab."))
+            store.merge_networks(db, meeting["id"], networks)
+            return
+        person = store.participant(db, envelope.get("participant"))
+        team = envelope.get("team") or ""
+        if person is None or person["meeting_id"] != meeting["id"]:
+            raise ActionError("not_found", _("This person is not in the meeting."))
+        if network_of_team(team) not in lab_networks:
+            raise ActionError("invalid", _("Choose a team of this meeting."))
+        store.move_participant(db, meeting["id"], person["id"], team)
 
     def archive_item(self, db, meeting, item) -> list[int]:
         """Store, for each network present, what the exercise keeps of it (a new version)."""
@@ -319,21 +537,40 @@ class Engine:
         if exercise is None:
             return None
         scope = self.scope_for(exercise, actor) if actor and audience == PARTICIPANT else ""
-        state = DbState(db, space_of(item["id"], scope), config=item["config"], phase=item["status"],
-                        revealed=bool(item["revealed"]), scope=scope)
+        if scope and item["status"] != "pending":
+            self._seed_in_transaction(db, exercise, space_of(item["id"], scope), item["config"],
+                                      network_of_team(scope))
+        state = self._item_state(db, item, scope)
         out = {"id": item["id"], "type": item["exercise_type"], "title": exercise.title_for(item["config"]),
                "status": item["status"], "revealed": bool(item["revealed"]),
                "view": exercise.view(state, audience, actor if audience != PARTICIPANT else None)}
         if audience == PARTICIPANT and actor is not None:
             out["personal"] = exercise.personal(state, actor)
+            out["team"] = scope or None
+        if exercise.team_scoped and audience != PARTICIPANT:
+            # Facilitators see every team's work side by side.
+            out["teams"] = {team: {"networks": networks,
+                                   "view": exercise.view(self._item_state(db, item, team), audience, None)}
+                            for team, networks in store.teams_of_meeting(db, item["meeting_id"]).items()}
         return out
+
+    def _item_state(self, db, item, scope: str) -> DbState:
+        return DbState(db, space_of(item["id"], scope), config=item["config"], phase=item["status"],
+                       revealed=bool(item["revealed"]), scope=scope,
+                       shared=DbState(db, space_of(item["id"])) if scope else None)
 
     def meeting_public(self, meeting) -> dict:
         return {"id": meeting["id"], "title": meeting["title"], "state": meeting["state"],
                 "current": meeting["current_item_id"], "timer_end": meeting["timer_end"],
-                "admission": meeting["admission"], "now": time.time()}
+                "admission": meeting["admission"], "notice": meeting.get("notice"), "now": time.time()}
 
     def snapshot(self, db, conn: Connection) -> dict:
+        if conn.role == "network":
+            network_id = conn.actor.network_id
+            found = db.execute("SELECT seq FROM streams WHERE key = ?", [network_stream(network_id)]).fetchone()
+            return {"seq": found[0] if found else 0, "me": _actor_public(conn.actor), "network": network_id,
+                    "workspaces": {t: self.workspace_view(db, e, network_id, conn.actor)
+                                   for t, e in self.registry.exercises.items() if e.workspace}}
         meeting = store.meeting(db, conn.meeting_id)
         current = store.item(db, meeting["current_item_id"]) if meeting["current_item_id"] else None
         snap = {"seq": self.current_seq(db, meeting["id"]), "meeting": self.meeting_public(meeting)}
@@ -391,7 +628,7 @@ class Engine:
             since = 0
         snap = self.snapshot(db, conn)
         missed = None
-        if 0 < since < snap["seq"] and snap["seq"] - since <= CATCH_UP_LIMIT and conn.meeting_id:
+        if conn.role != "network" and 0 < since < snap["seq"] and snap["seq"] - since <= CATCH_UP_LIMIT and conn.meeting_id:
             my_rooms = set(self.listening_rooms(conn))
             missed = []
             for seq, item_id, type_, audience in db.execute(
@@ -404,6 +641,8 @@ class Engine:
 
     def listening_rooms(self, conn: Connection) -> list[str]:
         mid = conn.meeting_id
+        if conn.role == "network":
+            return [room_network(conn.actor.network_id), room_person(conn.actor)]
         if conn.role in ("console", "projector"):
             return [room_facilitators(mid), f"{room_facilitators(mid)}:{conn.role}"]
         rooms = [room_participants(mid), room_person(conn.actor)]
@@ -466,16 +705,28 @@ def _envelopes():
         Field("type", "text", required=True, max_length=40),
         Field("payload", "json", default={}),
         Field("cid", "id"),
+        Field("team", "text", max_length=12),
+    ]
+    workspace = [
+        Field("workspace", "text", required=True, max_length=40),
+        Field("type", "text", required=True, max_length=40),
+        Field("payload", "json", default={}),
+        Field("cid", "id"),
     ]
     control = [
         Field("cmd", "choice", required=True, choices=(
-            "start", "end", "goto", "next", "prev", "open", "lock", "reveal", "hide", "timer", "admission")),
+            "start", "end", "goto", "next", "prev", "open", "lock", "reveal", "hide", "timer", "admission",
+            "message", "move", "merge")),
         Field("item", "int", min=1),
         Field("seconds", "int", min=0, max=4 * 3600),
         Field("locked", "bool", default=False),
+        Field("text", "text", max_length=500),
+        Field("participant", "int", min=1),
+        Field("team", "text", max_length=12),
+        Field("networks", "ints", min=1),
         Field("cid", "id"),
     ]
-    return action, control
+    return action, workspace, control
 
 
-ACTION_ENVELOPE, CONTROL_ENVELOPE = _envelopes()
+ACTION_ENVELOPE, WORKSPACE_ENVELOPE, CONTROL_ENVELOPE = _envelopes()

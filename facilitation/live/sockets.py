@@ -86,6 +86,8 @@ class LiveNamespace(Namespace):
         if not isinstance(auth, dict):
             raise ConnectionRefusedError(_("Missing meeting."))
         meeting_id, role = auth.get("meeting"), auth.get("role", "participant")
+        if role == "network":
+            return self._connect_network(auth)
         if not isinstance(meeting_id, int) or isinstance(meeting_id, bool) or role not in (
                 "participant", "console", "projector"):
             raise ConnectionRefusedError(_("Missing meeting."))
@@ -111,12 +113,15 @@ class LiveNamespace(Namespace):
             with transaction(db):
                 store.open_attendance(db, actor.id, meeting_id, request.sid)
             self._presence(meeting_id, actor, True)
+            self.engine.announce_team(conn)
         self.engine.socketio.emit("snapshot", self.engine.snapshot(db, conn), to=request.sid)
 
     def on_disconnect(self, reason=None):
         """Server side only: closes the attendance row and tells facilitators."""
         conn = self.engine.connections.pop(request.sid, None)
         self.buckets.pop(request.sid, None)
+        if conn is not None and conn.role in ("participant", "network"):
+            self.engine.announce_team(conn)
         if conn is None or conn.role != "participant":
             return
         db = get_db()
@@ -124,6 +129,31 @@ class LiveNamespace(Namespace):
             store.close_attendance(db, request.sid)
         if not store.is_online(db, conn.actor.id):
             self._presence(conn.meeting_id, conn.actor, False)
+
+    def _connect_network(self, auth):
+        """A network team between meetings: ``auth = {role: "network", link}`` (the secret of its
+        network link), or a facilitator with ``{role: "network", network}``. Listens to that
+        network's workspace room only."""
+        db = get_db()
+        link, fid = None, session.get("facilitator_id")
+        if isinstance(auth.get("link"), str):
+            link = store.network_link_by_token(db, auth["link"])
+            if link is None:
+                raise ConnectionRefusedError(_("This network link is not valid."))
+            name = auth.get("name") if isinstance(auth.get("name"), str) else ""
+            person = session.get("network_person") or request.sid
+            actor = Actor("network", f"{link['network_id']}.{person}", name.strip()[:60] or _("Network team"),
+                          link["network_id"], f"n{link['network_id']}")
+        elif fid and isinstance(auth.get("network"), int) and store.network(db, auth["network"]):
+            actor = Actor("facilitator", fid, session.get("facilitator_name", ""), auth["network"], f"n{auth['network']}")
+        else:
+            raise ConnectionRefusedError(_("This network link is not valid."))
+        conn = Connection(request.sid, actor, None, "network", link["id"] if link else None)
+        self.engine.connections[request.sid] = conn
+        for room in self.engine.listening_rooms(conn):
+            join_room(room)
+        self.engine.announce_team(conn)
+        self.engine.socketio.emit("snapshot", self.engine.snapshot(db, conn), to=request.sid)
 
     def _presence(self, meeting_id, actor: Actor, online: bool):
         self.engine.socketio.emit("presence", {"participant": actor.id, "name": actor.name, "network": actor.network_id,

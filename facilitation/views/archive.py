@@ -14,7 +14,7 @@ from ..plugins import registry
 bp = Blueprint("archive", __name__, url_prefix="/f/networks")
 
 
-def render_network_archive(network_id, viewer: str):
+def render_network_archive(network_id, viewer: str, **extra):
     db = get_db()
     network = store.network(db, network_id)
     if network is None:
@@ -29,7 +29,11 @@ def render_network_archive(network_id, viewer: str):
             for lab_title, group in groupby(artifacts, key=lambda a: a["lab_title"])]
     sections = [s for batch in reg.pm.hook.network_archive_sections(network_id=network_id, db=db, viewer=viewer)
                 for s in (batch or ())]
-    return render_template("archive/network.html", network=network, labs=labs, sections=sections, viewer=viewer)
+    if viewer == "facilitator":
+        extra.setdefault("link", store.active_network_link(db, network_id))
+        extra.setdefault("workspaces", [e for e in reg.exercises.values() if e.workspace])
+    return render_template("archive/network.html", network=network, labs=labs, sections=sections, viewer=viewer,
+                           **extra)
 
 
 @bp.get("/<int:network_id>/archive")

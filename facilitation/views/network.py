@@ -1,0 +1,110 @@
+"""A network team's access between meetings: the network link, its archive, its live workspaces.
+
+The facilitator issues, rotates and revokes a link per network from the network's page;
+only the hash of the secret is stored. Every request with a link checks it again, and
+revoking a link also disconnects the sockets opened with it.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from .. import store
+from ..auth import login_required
+from ..db import get_db, transaction
+from ..plugins import registry
+from .archive import render_network_archive
+from .console import exercise_scripts
+
+bp = Blueprint("network", __name__)
+
+
+def link_token() -> str | None:
+    """The network-link secret of the current request, when it came through a link."""
+    return g.get("network_link_token")
+
+
+def network_link_or_404(token: str) -> dict:
+    link = store.network_link_by_token(get_db(), token)
+    if link is None:
+        abort(404)
+    g.network_link_token = token
+    # A stable id per browser, so that presence tells two people of a team apart.
+    session.setdefault("network_person", secrets.token_hex(8))
+    return link
+
+
+def workspaces() -> list:
+    return [e for e in registry().exercises.values() if e.workspace]
+
+
+def _link_url(token: str) -> str:
+    base = current_app.config.get("PUBLIC_URL")
+    if base:
+        return base.rstrip("/") + url_for("network.home", token=token)
+    return url_for("network.home", token=token, _external=True)
+
+
+@bp.get("/n/<token>")
+def home(token):
+    link = network_link_or_404(token)
+    return render_network_archive(link["network_id"], "network", workspaces=workspaces(), token=token)
+
+
+@bp.get("/n/<token>/w/<type_name>")
+def workspace(token, type_name):
+    link = network_link_or_404(token)
+    exercise = registry().exercises.get(type_name)
+    if exercise is None or not exercise.workspace:
+        abort(404)
+    network = store.network(get_db(), link["network_id"])
+    return render_template("network/workspace.html", network=network, exercise=exercise, token=token,
+                           back=url_for("network.home", token=token), scripts=exercise_scripts())
+
+
+@bp.get("/f/networks/<int:network_id>/w/<type_name>")
+@login_required
+def facilitator_workspace(network_id, type_name):
+    network = store.network(get_db(), network_id)
+    exercise = registry().exercises.get(type_name)
+    if network is None or exercise is None or not exercise.workspace:
+        abort(404)
+    return render_template("network/workspace.html", network=network, exercise=exercise, token=None,
+                           back=url_for("archive.network", network_id=network_id), scripts=exercise_scripts())
+
+
+@bp.post("/f/networks/<int:network_id>/link")
+@login_required
+def issue(network_id):
+    """Issue a link, or rotate it: the previous one stops working at once."""
+    db = get_db()
+    if store.network(db, network_id) is None:
+        abort(404)
+    old = [r[0] for r in db.execute(
+        "SELECT id FROM network_links WHERE network_id = ? AND revoked_at IS NULL", [network_id])]
+    with transaction(db):
+        token = store.issue_network_link(db, network_id, session.get("facilitator_id"))
+    current_app.extensions["facilitation.engine"].drop_link_connections(set(old))
+    # Shown once, in this response only: the server keeps just its hash.
+    return render_network_archive(network_id, "facilitator", new_link=_link_url(token))
+
+
+@bp.post("/f/networks/<int:network_id>/link/revoke")
+@login_required
+def revoke(network_id):
+    db = get_db()
+    if store.network(db, network_id) is None:
+        abort(404)
+    with transaction(db):
+        ids = store.revoke_network_links(db, network_id)
+    current_app.extensions["facilitation.engine"].drop_link_connections(set(ids))
+    flash(_("The network link is revoked: it no longer opens anything."), "ok")
+    return redirect(request.referrer if _same_site(request.referrer) else
+                    url_for("archive.network", network_id=network_id))
+
+
+def _same_site(url) -> bool:
+    return bool(url) and url.startswith(request.host_url)

@@ -1,0 +1,147 @@
+"""Exports of a squad version (JSON, Markdown) and the import of a JSON export.
+
+The JSON schema is documented in docs/squad-schema.md; ``read_import`` accepts exactly
+what ``to_json`` writes (and a bare canvas), so export then import gives the same canvas.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask_babel import gettext as _
+
+from .canvas import KINDS, SCHEMA
+
+MAX_ITEMS = 200
+ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+class ImportError_(ValueError):
+    """An uploaded file that is not a squad canvas; the message says why."""
+
+
+def to_json(version: dict, network: dict) -> str:
+    doc = {
+        "schema": SCHEMA,
+        "network": network["name"],
+        "version": version["number"],
+        "saved_at": version["created_at"],
+        "meeting": version.get("meeting_title"),
+        "reason": version["data"].get("reason"),
+        "authors": version["data"].get("authors", []),
+        "canvas": version["data"]["canvas"],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def _text(value, limit, where):
+    if not isinstance(value, str) or len(value) > limit or "\x00" in value:
+        raise ImportError_(_("%(where)s must be a text of at most %(n)d characters.", where=where, n=limit))
+    return value.strip()
+
+
+def _id(value, where, seen):
+    if not isinstance(value, str) or not 1 <= len(value) <= 64 or not set(value) <= ID_CHARS:
+        raise ImportError_(_("%(where)s has an invalid id.", where=where))
+    if value in seen:
+        raise ImportError_(_("The id %(id)s is used twice.", id=value))
+    seen.add(value)
+    return value
+
+
+def _list(value, where):
+    if not isinstance(value, list) or len(value) > MAX_ITEMS:
+        raise ImportError_(_("%(where)s must be a list of at most %(n)d entries.", where=where, n=MAX_ITEMS))
+    return value
+
+
+def _object(value, where, allowed):
+    if not isinstance(value, dict):
+        raise ImportError_(_("%(where)s must be an object.", where=where))
+    unknown = set(value) - set(allowed)
+    if unknown:
+        raise ImportError_(_("%(where)s has unknown fields: %(fields)s", where=where,
+                             fields=", ".join(sorted(map(str, unknown)))))
+    return value
+
+
+def read_import(raw: bytes) -> dict:
+    """The canvas of an uploaded export, validated, or ``ImportError_``."""
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ImportError_(_("The file is not JSON.")) from None
+    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+        raise ImportError_(_("The file is not a squad canvas export (schema %(schema)s).", schema=SCHEMA))
+    canvas = doc.get("canvas", doc)
+    _object(canvas, "canvas", ("schema", "goal", "needs", "strategies", "roles", "interactions"))
+    seen: set = set()
+    out = {"schema": SCHEMA, "goal": _text(canvas.get("goal", ""), KINDS["goal"][1]["text"], "goal"),
+           "needs": _text(canvas.get("needs", ""), KINDS["needs"][1]["text"], "needs"),
+           "strategies": [], "roles": [], "interactions": []}
+    for s in _list(canvas.get("strategies", []), "strategies"):
+        _object(s, "strategy", ("id", "title", "objectives"))
+        strategy = {"id": _id(s.get("id"), "strategy", seen), "title": _text(s.get("title", ""), 200, "title"),
+                    "objectives": []}
+        for o in _list(s.get("objectives", []), "objectives"):
+            _object(o, "objective", ("id", "text"))
+            strategy["objectives"].append({"id": _id(o.get("id"), "objective", seen),
+                                           "text": _text(o.get("text", ""), 300, "objective")})
+        out["strategies"].append(strategy)
+    strategy_ids = {s["id"] for s in out["strategies"]}
+    for r in _list(canvas.get("roles", []), "roles"):
+        _object(r, "role", ("id", "title", "organisation", "profession", "manages"))
+        manages = _list(r.get("manages", []), "manages")
+        if any(m not in strategy_ids for m in manages) or len(set(manages)) != len(manages):
+            raise ImportError_(_("A role manages a strategy that is not in the canvas."))
+        out["roles"].append({"id": _id(r.get("id"), "role", seen), "title": _text(r.get("title", ""), 120, "role"),
+                             "organisation": _text(r.get("organisation", ""), 160, "organisation"),
+                             "profession": _text(r.get("profession", ""), 160, "profession"),
+                             "manages": list(manages)})
+    role_ids = {r["id"] for r in out["roles"]}
+    for i in _list(canvas.get("interactions", []), "interactions"):
+        _object(i, "interaction", ("id", "source", "target", "what", "channel", "frequency"))
+        if i.get("source") not in role_ids or i.get("target") not in role_ids:
+            raise ImportError_(_("An interaction links a role that is not in the canvas."))
+        out["interactions"].append({"id": _id(i.get("id"), "interaction", seen), "source": i["source"],
+                                    "target": i["target"], "what": _text(i.get("what", ""), 200, "what"),
+                                    "channel": _text(i.get("channel", ""), 80, "channel"),
+                                    "frequency": _text(i.get("frequency", ""), 80, "frequency")})
+    return out
+
+
+def _md(text: str) -> str:
+    """Markdown-inert text: no markup, links or HTML sneak in from what people typed."""
+    text = " ".join(str(text).split())
+    for ch in "\\`*_{}[]<>()#+!|":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def to_markdown(version: dict, network: dict) -> str:
+    canvas = version["data"]["canvas"]
+    roles = {r["id"]: r["title"] for r in canvas["roles"]}
+    strategies = {s["id"]: s["title"] for s in canvas["strategies"]}
+    lines = [f"# {_md(network['name'])}: {_md(_('Territorial squad canvas'))}", "",
+             f"{_('Version')} {version['number']} · {version['created_at']}"
+             + (f" · {_md(version['meeting_title'])}" if version.get("meeting_title") else ""), ""]
+    if version["data"].get("authors"):
+        lines += [f"{_('Authors')}: " + ", ".join(_md(a) for a in version["data"]["authors"]), ""]
+    lines += [f"## 1. {_('Goal')}", "", f"**{_('Needs the network has found')}:** {_md(canvas['needs'])}", "",
+              f"**{_('Change goal')}:** {_md(canvas['goal'])}", "", f"## 2. {_('Strategies')}", ""]
+    for s in canvas["strategies"]:
+        lines.append(f"- **{_md(s['title'])}**")
+        lines += [f"  - {_md(o['text'])}" for o in s["objectives"]]
+    lines += ["", f"## 3. {_('Roles')}", ""]
+    for r in canvas["roles"]:
+        holders = ", ".join(_md(x) for x in (r["organisation"], r["profession"]) if x)
+        managed = ", ".join(_md(strategies[m]) for m in r["manages"] if m in strategies)
+        lines.append(f"- **{_md(r['title'])}**" + (f" ({holders})" if holders else "")
+                     + (f": {_('manages')} {managed}" if managed else ""))
+    lines += ["", f"## 4. {_('Interactions')}", "",
+              f"| {_('From')} | {_('To')} | {_('What flows')} | {_('Channel')} | {_('How often')} |",
+              "|---|---|---|---|---|"]
+    for i in canvas["interactions"]:
+        lines.append(f"| {_md(roles.get(i['source'], ''))} | {_md(roles.get(i['target'], ''))} | {_md(i['what'])} "
+                     f"| {_md(i['channel'])} | {_md(i['frequency'])} |")
+    return "\n".join(lines) + "\n"

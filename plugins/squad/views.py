@@ -1,0 +1,173 @@
+"""Pages of a network's squad versions: one version, a comparison, exports and import.
+
+Every page exists twice with the same code: for facilitators (``/f/networks/<id>/squad/...``)
+and for the network's team through its link (``/n/<token>/squad/...``), which only ever
+reaches its own network.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from facilitation import store
+from facilitation.auth import login_required
+from facilitation.db import get_db, transaction
+from facilitation.views.network import network_link_or_404
+
+from . import exports, svgmap
+from .canvas import SCHEMA, compare
+from .versions import add_version, since_last_meeting, version, versions
+
+bp = Blueprint("squad", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/plugins/squad/static")
+
+MAX_UPLOAD = 512 * 1024
+
+
+class Access:
+    """Who is looking (facilitator or a network link) and how to link to the other pages."""
+
+    def __init__(self, network_id: int, token: str | None):
+        self.network_id, self.token = network_id, token
+        self.viewer = "network" if token else "facilitator"
+
+    def url(self, name: str, **values) -> str:
+        if self.token:
+            return url_for(f"squad.n_{name}", token=self.token, **values)
+        return url_for(f"squad.f_{name}", network_id=self.network_id, **values)
+
+    def archive_url(self) -> str:
+        if self.token:
+            return url_for("network.home", token=self.token)
+        return url_for("archive.network", network_id=self.network_id)
+
+
+def both(rule: str, methods=("GET",)):
+    """Register a view for facilitators and for network links."""
+    def register(view):
+        def as_facilitator(network_id, **kwargs):
+            return view(Access(network_id, None), **kwargs)
+
+        def as_network(token, **kwargs):
+            link = network_link_or_404(token)
+            return view(Access(link["network_id"], token), **kwargs)
+
+        name = view.__name__
+        bp.add_url_rule(f"/f/networks/<int:network_id>/squad{rule}", f"f_{name}",
+                        login_required(functools.wraps(view)(as_facilitator)), methods=list(methods))
+        bp.add_url_rule(f"/n/<token>/squad{rule}", f"n_{name}", functools.wraps(view)(as_network),
+                        methods=list(methods))
+        return view
+    return register
+
+
+def _network(access: Access) -> dict:
+    found = store.network(get_db(), access.network_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _version(access: Access, number: int) -> dict:
+    found = version(get_db(), access.network_id, number)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.app_template_global()
+def squad_map(canvas: dict, title: str = "") -> Markup:
+    """The server-rendered interaction map (every text in it is escaped by svgmap)."""
+    return Markup(svgmap.render(canvas, title))
+
+
+@bp.app_template_global()
+def squad_names(canvas: dict) -> tuple[dict, dict]:
+    """Titles of the roles and of the strategies of a canvas, by id."""
+    return ({r["id"]: r["title"] for r in canvas.get("roles", [])},
+            {s["id"]: s["title"] for s in canvas.get("strategies", [])})
+
+
+@both("/<int:number>")
+def show(access: Access, number):
+    v = _version(access, number)
+    return render_template("squad/version.html", access=access, network=_network(access), v=v,
+                           total=len(versions(get_db(), access.network_id)))
+
+
+@both("/<int:number>/print")
+def printable(access: Access, number):
+    return render_template("squad/print.html", access=access, network=_network(access), v=_version(access, number))
+
+
+@both("/<int:number>/map.svg")
+def map_svg(access: Access, number):
+    v = _version(access, number)
+    return Response(svgmap.render(v["data"]["canvas"], _network(access)["name"]), mimetype="image/svg+xml")
+
+
+@both("/<int:number>.json")
+def export_json(access: Access, number):
+    v = _version(access, number)
+    return Response(exports.to_json(v, _network(access)), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="squad-v{number}.json"'})
+
+
+@both("/<int:number>.md")
+def export_markdown(access: Access, number):
+    v = _version(access, number)
+    return Response(exports.to_markdown(v, _network(access)), mimetype="text/markdown",
+                    headers={"Content-Disposition": f'attachment; filename="squad-v{number}.md"'})
+
+
+@both("/compare")
+def compare_view(access: Access):
+    found = versions(get_db(), access.network_id)
+    if not found:
+        abort(404)
+    numbers = {v["number"] for v in found}
+    a = request.args.get("a", type=int)
+    b = request.args.get("b", type=int)
+    if request.args.get("since") == "t0":
+        a, b = 1, len(found)
+    elif request.args.get("since") == "meeting":
+        base = since_last_meeting(found)
+        a, b = (base["number"] if base else 1), len(found)
+    if a not in numbers or b not in numbers:
+        abort(404)
+    old, new = found[a - 1], found[b - 1]
+    changes = compare(old["data"]["canvas"], new["data"]["canvas"])
+    return render_template("squad/compare.html", access=access, network=_network(access), old=old, new=new,
+                           changes=changes, versions=found, count=sum(len(c) for c in changes.values()))
+
+
+@both("/import", methods=("POST",))
+def import_json(access: Access):
+    upload = request.files.get("file")
+    raw = upload.read(MAX_UPLOAD + 1) if upload else b""
+    try:
+        if not raw or len(raw) > MAX_UPLOAD:
+            raise exports.ImportError_(_("Choose a JSON export of a squad canvas (at most 512 KB)."))
+        canvas = exports.read_import(raw)
+    except exports.ImportError_ as exc:
+        flash(_("Not imported: %(why)s", why=str(exc)), "error")
+        return redirect(access.archive_url())
+    db = get_db()
+    by = session.get("facilitator_name") or _("Network team")
+    with transaction(db):
+        add_version(db, access.network_id, {"schema": SCHEMA, "canvas": canvas, "reason": "imported",
+                                            "authors": [by], "saved_by": by}, _("Territorial squad canvas"))
+    flash(_("Imported as a new version."), "ok")
+    return redirect(access.url("show", number=len(versions(db, access.network_id))))
+
+
+def archive_section(network_id, db, viewer, token) -> tuple[str, Markup] | None:
+    found = versions(db, network_id)
+    access = Access(network_id, token if viewer == "network" else None)
+    html = render_template("squad/section.html", access=access, versions=found,
+                           last_meeting=since_last_meeting(found))
+    return (_("Territorial squad: versions"), Markup(html))
