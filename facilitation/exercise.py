@@ -149,6 +149,8 @@ class Exercise:
     archive_template: ClassVar[str | None] = None
     # The plugin's JavaScript module (served from its static folder) rendering its views.
     script: ClassVar[str | None] = None
+    # The plugin's stylesheet (in its static folder), linked on every page that renders exercises.
+    stylesheet: ClassVar[str | None] = None
 
     def title_for(self, config: dict) -> str:
         return config.get("title") or str(self.title)

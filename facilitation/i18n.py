@@ -43,6 +43,12 @@ def init_app(app) -> None:
                 strings[f"{type_name}.{key}"] = str(value)
         return strings
 
+    @app.template_global()
+    def exercise_styles() -> list[tuple[str, str]]:
+        """(blueprint static endpoint, file) of every installed exercise's stylesheet."""
+        return [(f"{e.type}.static", e.stylesheet)
+                for e in app.extensions["facilitation.registry"].exercises.values() if e.stylesheet]
+
     @app.context_processor
     def language_context():
         lang = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
@@ -76,4 +82,5 @@ def common_strings() -> dict:
         "nobody": _("Nobody has joined yet."),
         "participants_count": _("Participants online"),
         "unknown_exercise": _("This exercise cannot be shown here."),
+        "move_to_team": _("Move to the team of"),
     }

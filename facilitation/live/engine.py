@@ -610,9 +610,18 @@ class Engine:
         meeting = store.meeting(db, meeting_id)
         current = store.item(db, meeting["current_item_id"]) if meeting["current_item_id"] else None
         public = self.meeting_public(meeting)
-        participant_item = self.item_view(db, current, PARTICIPANT) if meeting["state"] == "live" else None
-        self.socketio.emit("meeting", {"seq": seq, "meeting": public, "item": participant_item},
-                           to=room_participants(meeting_id))
+        exercise = self.registry.exercises.get(current["exercise_type"]) if current else None
+        if exercise is not None and exercise.team_scoped and meeting["state"] == "live":
+            # Each team sees its own space of a team exercise.
+            for team, networks in store.teams_of_meeting(db, meeting_id).items():
+                viewer = Actor("participant", 0, "", networks[0] if networks else None, team)
+                self.socketio.emit("meeting", {"seq": seq, "meeting": public,
+                                               "item": self.item_view(db, current, PARTICIPANT, viewer)},
+                                   to=room_team(meeting_id, team))
+        else:
+            participant_item = self.item_view(db, current, PARTICIPANT) if meeting["state"] == "live" else None
+            self.socketio.emit("meeting", {"seq": seq, "meeting": public, "item": participant_item},
+                               to=room_participants(meeting_id))
         for role, audience in (("console", FACILITATOR), ("projector", PROJECTOR)):
             self.socketio.emit("meeting", {
                 "seq": seq, "meeting": public, "role": role, "item": self.item_view(db, current, audience),

@@ -46,6 +46,7 @@ class Squad(Exercise):
     description = _l("Each network builds its squad in four steps: goal, strategies, roles, interactions.")
     icon = "✦"
     script = "squad.js"
+    stylesheet = "squad.css"
     archive_template = "squad/archive.html"
     team_scoped = True
     workspace = True

@@ -20,12 +20,7 @@
     meeting: Number(root.dataset.meeting),
     role: "console",
     on: {
-      snapshot(snap) {
-        people.clear();
-        for (const p of snap.participants || []) people.set(p.id, p);
-        renderPeople();
-        update(snap);
-      },
+      snapshot: refresh,
       meeting: update,
       results(message) {
         if (item && message.item && message.item.id === item.id) {
@@ -36,6 +31,7 @@
       presence(p) {
         const known = people.get(p.participant) || { id: p.participant, name: p.name, network_id: p.network };
         known.online = p.online;
+        known.team = p.team;
         people.set(p.participant, known);
         renderPeople();
       },
@@ -44,8 +40,19 @@
         const renderer = item && window.Facilitation.exercises[item.type];
         if (renderer && renderer.event && message.item === item.id) renderer.event(stage, item, message, ctx);
       },
+      team_presence(message) {
+        const renderer = item && window.Facilitation.exercises[item.type];
+        if (renderer && renderer.presence) renderer.presence(stage, message);
+      },
     },
   });
+
+  function refresh(snap) {
+    people.clear();
+    for (const p of snap.participants || []) people.set(p.id, p);
+    renderPeople();
+    update(snap);
+  }
   const timer = startTimer(document.getElementById("timer"), () => meeting);
   const ctx = { live, t, networks: networkNames, send: (type, payload) => live.action(item.id, type, payload) };
 
@@ -92,11 +99,24 @@
     renderExercise(stage, "facilitator", item, ctx);
   }
 
+  function teamName(team) {
+    const names = [...people.values()].filter((p) => p.team === team).map((p) => networkNames[p.network_id] || "#" + p.network_id);
+    const own = networkNames[String(team).slice(1)];
+    return [...new Set([own, ...names].filter(Boolean))].join(" + ") || t("no_network");
+  }
+
+  function moveSelect(p) {
+    const select = el("select", { "aria-label": t("move_to_team") + " " + p.name, class: "small move-team", dataset: { participant: String(p.id) } },
+      ...Object.keys(networkNames).map((id) => el("option", { value: "n" + id, selected: p.team === "n" + id }, networkNames[id])));
+    select.addEventListener("change", () => teamsChanged(run("move", { participant: p.id, team: select.value })));
+    return select;
+  }
+
   function renderPeople() {
     const groups = new Map();
     let online = 0;
     for (const p of people.values()) {
-      const key = p.network_id ? networkNames[p.network_id] || "#" + p.network_id : t("no_network");
+      const key = p.team ? teamName(p.team) : t("no_network");
       if (!groups.has(key)) groups.set(key, []);
       groups.get(key).push(p);
       if (p.online) online += 1;
@@ -115,7 +135,8 @@
               el("li", { class: p.online ? "online" : "offline" },
                 el("span", { class: "dot", "aria-hidden": "true" }),
                 el("span", { text: p.name }),
-                el("span", { class: "visually-hidden", text: " " + t(p.online ? "online" : "offline") })
+                el("span", { class: "visually-hidden", text: " " + t(p.online ? "online" : "offline") }),
+                moveSelect(p)
               )
             )
           )
@@ -137,6 +158,27 @@
       run(cmd, ["open", "lock", "reveal", "hide"].includes(cmd) && item ? { item: item.id } : {});
     });
   }
+  function teamsChanged(promise) {
+    // Teams are part of the snapshot: fetch a fresh one once the change is committed.
+    return promise.then(() => live.send("sync", {})).then((reply) => reply && reply.snapshot && refresh(reply.snapshot));
+  }
+
+  document.getElementById("merge").addEventListener("click", () => {
+    const a = Number(document.getElementById("merge-a").value);
+    const b = Number(document.getElementById("merge-b").value);
+    if (a && b && a !== b) teamsChanged(run("merge", { networks: [a, b] }));
+  });
+  document.getElementById("split").addEventListener("click", () => {
+    const a = Number(document.getElementById("merge-b").value);
+    if (a) teamsChanged(run("merge", { networks: [a] }));
+  });
+  document.getElementById("notice-send").addEventListener("click", () => {
+    run("message", { text: document.getElementById("notice-text").value.trim() });
+  });
+  document.getElementById("notice-clear").addEventListener("click", () => {
+    document.getElementById("notice-text").value = "";
+    run("message", { text: "" });
+  });
   document.getElementById("timer-start").addEventListener("click", () => {
     const minutes = Number(document.getElementById("timer-min").value) || 5;
     run("timer", { seconds: Math.round(minutes * 60) });

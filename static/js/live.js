@@ -50,7 +50,8 @@
       this.statusNode = document.getElementById("status");
       this.connectedOnce = false;
       this.socket = io({
-        auth: (cb) => cb({ meeting: this.meeting, role: this.role, since: this.seq }),
+        auth: (cb) => cb(Object.assign({ meeting: this.meeting, role: this.role, since: this.seq },
+          options.auth ? options.auth() : {})),
         reconnectionDelay: 500,
         reconnectionDelayMax: 4000,
       });
@@ -66,7 +67,7 @@
         this.call("snapshot", snap);
         this.resend();
       });
-      for (const name of ["meeting", "results", "event", "presence", "archived"]) {
+      for (const name of ["meeting", "results", "event", "presence", "archived", "team_presence"]) {
         this.socket.on(name, (message) => {
           if (message && typeof message.seq === "number") this.seen(message.seq);
           this.call(name, message);

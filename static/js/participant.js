@@ -5,6 +5,7 @@
   const root = document.getElementById("participant");
   const stage = document.getElementById("exercise");
   const title = document.getElementById("current-title");
+  const notice = document.getElementById("notice");
   let meeting = null;
   let item = null;
   const personal = {};
@@ -14,6 +15,7 @@
     role: "participant",
     on: {
       snapshot(snap) {
+        ctx.me = snap.me;
         Object.assign(personal, snap.personal || {});
         show(snap.meeting, snap.item);
       },
@@ -22,6 +24,15 @@
       },
       results(message) {
         if (item && message.item && message.item.id === item.id) show(meeting, message.item);
+      },
+      event(message) {
+        // Team exercises broadcast each edit as an event: the exercise applies it in place.
+        const renderer = item && window.Facilitation.exercises[item.type];
+        if (renderer && renderer.event && message.item === item.id) renderer.event(stage, item, message, ctx);
+      },
+      team_presence(message) {
+        const renderer = item && window.Facilitation.exercises[item.type];
+        if (renderer && renderer.presence) renderer.presence(stage, message);
       },
     },
   });
@@ -41,6 +52,8 @@
   function show(newMeeting, newItem) {
     meeting = newMeeting;
     timer.sync(meeting);
+    notice.textContent = meeting.notice || "";
+    notice.hidden = !meeting.notice;
     if (meeting.state === "ended") {
       item = null;
       title.textContent = "";
