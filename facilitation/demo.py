@@ -72,7 +72,8 @@ def seed(app) -> dict:
                     if "poll" in registry.exercises:
                         store.add_item(db, meeting_id, "poll", config)
                 if "squad" in registry.exercises:
-                    store.add_item(db, meeting_id, "squad", {"title": "La nostra squadra territoriale"})
+                    store.add_item(db, meeting_id, "squad", {"title": "La nostra squadra territoriale",
+                                                                 "start": "latest"})
                 meeting = store.meeting(db, meeting_id)
     return {"email": DEMO_EMAIL, "password": password, "code": meeting["join_code"], "meeting_id": meeting["id"]}
 

@@ -127,19 +127,31 @@
     return ctx.me ? ctx.me.kind + ":" + ctx.me.id : null;
   }
 
-  /* Keep what the person is typing across a re-render caused by someone else's edit. */
-  function keepFocus(root, draw) {
+  /* Keep what the person is typing across a re-render caused by someone else's edit:
+     the focused field and every draft of a new item. Focus and blur events fired by
+     the re-render itself are ignored (m.quiet), so they send nothing. */
+  function keepFocus(root, m, draw) {
     const active = document.activeElement;
     const keep = active && root.contains(active) && active.dataset && active.dataset.field
       ? { key: active.dataset.key, field: active.dataset.field, value: active.value, start: active.selectionStart, end: active.selectionEnd }
       : null;
-    draw();
-    if (!keep) return;
-    const again = root.querySelector(`[data-key="${CSS.escape(keep.key)}"][data-field="${CSS.escape(keep.field)}"]`);
-    if (!again) return;
-    again.value = keep.value;
-    again.focus();
-    try { again.setSelectionRange(keep.start, keep.end); } catch (e) { /* selects have no selection */ }
+    const drafts = [...root.querySelectorAll("[data-draft]")].filter((i) => i.value).map((i) => [i.dataset.draft, i.value]);
+    m.quiet = true;
+    try {
+      draw();
+      for (const [draft, value] of drafts) {
+        const again = root.querySelector(`[data-draft="${CSS.escape(draft)}"]`);
+        if (again) again.value = value;
+      }
+      if (!keep) return;
+      const again = root.querySelector(`[data-key="${CSS.escape(keep.key)}"][data-field="${CSS.escape(keep.field)}"]`);
+      if (!again) return;
+      again.value = keep.value;
+      again.focus();
+      try { again.setSelectionRange(keep.start, keep.end); } catch (e) { /* selects have no selection */ }
+    } finally {
+      m.quiet = false;
+    }
   }
 
   function editor(root, m, ctx, options) {
@@ -168,8 +180,8 @@
       const attrs = { "aria-label": label, placeholder: label, dataset: { key, field: name }, class: "squad-field" };
       const input = multiline ? el("textarea", Object.assign({ rows: 3 }, attrs)) : el("input", Object.assign({ type: "text" }, attrs));
       input.value = unit ? unit[name] || "" : "";
-      input.addEventListener("focus", () => { m.bases[key + "/" + name] = units[key] ? units[key].v : 0; focusOn(key); });
-      input.addEventListener("blur", () => focusOn(""));
+      input.addEventListener("focus", () => { if (!m.quiet) { m.bases[key + "/" + name] = units[key] ? units[key].v : 0; focusOn(key); } });
+      input.addEventListener("blur", () => { if (!m.quiet) focusOn(""); });
       input.addEventListener("change", () => {
         const base = m.bases[key + "/" + name] !== undefined ? m.bases[key + "/" + name] : (units[key] ? units[key].v : 0);
         const payload = { kind, field: name, value: input.value, base };
@@ -193,8 +205,8 @@
       redraw();
     }
 
-    function addForm(kind, fields, extra) {
-      const inputs = fields.map(([name, label]) => el("input", { type: "text", "aria-label": label, placeholder: label, name }));
+    function addForm(kind, fields, extra, parent) {
+      const inputs = fields.map(([name, label]) => el("input", { type: "text", "aria-label": label, placeholder: label, name, dataset: { draft: kind + ":" + (parent || "") + ":" + name } }));
       const form = el("form", {
         class: "inline-row squad-add", dataset: { kind },
         onsubmit: (e) => {
@@ -228,7 +240,7 @@
           el("div", { class: "inline-row" }, field("strategy", st, "title", s("strategy")), editingBadge("s:" + st.id), removeButton("strategy", st)),
           el("ul", { class: "squad-objectives" }, ...objectives.filter((o) => o.strategy === st.id).map((o) =>
             el("li", { class: "inline-row" }, field("objective", o, "text", s("objective")), editingBadge("o:" + o.id), removeButton("objective", o)))),
-          addForm("objective", [["text", s("objective")]], () => ({ strategy: st.id }))
+          addForm("objective", [["text", s("objective")]], () => ({ strategy: st.id }), st.id)
         ))),
         addForm("strategy", [["title", s("strategy")]]),
       ];
@@ -281,7 +293,7 @@
     }
 
     function redraw() {
-      keepFocus(root, () => {
+      keepFocus(root, m, () => {
         const tab = led ? m.step : m.tab;
         const tabs = el("div", { class: "squad-tabs", role: "tablist" }, ...[1, 2, 3, 4].map((n) => el("button", {
           type: "button", role: "tab", class: "squad-tab", "aria-selected": n === tab ? "true" : "false", disabled: led && n !== m.step,
