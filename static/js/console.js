@@ -41,8 +41,8 @@
         if (renderer && renderer.event && message.item === item.id) renderer.event(stage, item, message, ctx);
       },
       team_presence(message) {
-        const renderer = item && window.Facilitation.exercises[item.type];
-        if (renderer && renderer.presence) renderer.presence(stage, message);
+        // Presence may arrive before a team exercise is shown: every exercise that tracks it keeps it.
+        for (const renderer of Object.values(window.Facilitation.exercises)) if (renderer.presence) renderer.presence(stage, message);
       },
     },
   });

@@ -296,7 +296,7 @@
       keepFocus(root, m, () => {
         const tab = led ? m.step : m.tab;
         const tabs = el("div", { class: "squad-tabs", role: "tablist" }, ...[1, 2, 3, 4].map((n) => el("button", {
-          type: "button", role: "tab", class: "squad-tab", "aria-selected": n === tab ? "true" : "false", disabled: led && n !== m.step,
+          type: "button", role: "tab", class: "squad-tab", "aria-selected": n === tab ? "true" : "false", disabled: Boolean(led) && n !== m.step,
           onclick: () => { m.tab = n; redraw(); },
         }, n + ". " + s("step" + n))));
         const found = checks(units);
@@ -350,6 +350,8 @@
     m.units = Object.assign({}, item.view.units);
     m.step = item.view.step;
     m.editing = item.view.editing || {};
+    m.team = item.team || (ctx.me && ctx.me.team);
+    m.members = (root._presence || {})[m.team] || m.members;
     editor(root, m, ctx, { canSave: item.status === "open" || item.workspace });
   }
 
@@ -368,15 +370,15 @@
     if (m.redraw) m.redraw();
   }
 
+  /* Who is on each team's canvas: kept on the root, as it may arrive before the canvas opens. */
   function presence(root, message) {
+    root._presence = Object.assign(root._presence || {}, { [message.team]: message.members || [] });
     const m = root._squad;
     if (!m) return;
-    if (m.teams) {
-      m.teamMembers[message.team] = message.members;
-      if (m.redraw) m.redraw();
-      return;
+    if (!m.teams) {
+      if (m.team && m.team !== message.team) return;
+      m.members = message.members || [];
     }
-    m.members = message.members || [];
     if (m.redraw) m.redraw();
   }
 
@@ -384,7 +386,8 @@
 
   function facilitator(root, item, ctx) {
     const old = root._squad;
-    const m = { teams: {}, teamMembers: (old && old.teamMembers) || {}, open: old && old.itemId === item.id ? old.open : null, itemId: item.id, step: item.view.step };
+    root._presence = root._presence || {};
+    const m = { teams: {}, teamMembers: root._presence, open: old && old.itemId === item.id ? old.open : null, itemId: item.id, step: item.view.step };
     for (const [team, entry] of Object.entries(item.teams || {})) {
       m.teams[team] = { networks: entry.networks, units: Object.assign({}, entry.view.units), step: entry.view.step, editing: entry.view.editing || {}, tab: 1, members: m.teamMembers[team] || [], notices: [], bases: {} };
     }

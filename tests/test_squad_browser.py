@@ -1,0 +1,236 @@
+"""The squad canvas in a real browser, against the real server.
+
+Two participants of one network build a canvas together and see each other's edits;
+a third, of another network, sees only its own team; the facilitator sees both. After
+the meeting, the network link shows the saved version, the map, and the comparison
+with a later version edited through the link. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CLI = Path(sys.executable).parent / "facilitation"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+TIMEOUT = 10_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The real server (eventlet, as `make run`) on a free port, on a fresh seeded instance."""
+    instance = tmp_path_factory.mktemp("instance")
+    env = {**os.environ, "FACILITATION_INSTANCE": str(instance), "FACILITATION_BABEL_DEFAULT_LOCALE": "en"}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    seeded = subprocess.run([str(CLI), "seed-demo", "--base-url", base], env=env, capture_output=True, text=True,
+                            check=True, timeout=60).stdout
+    info = {"base": base, "email": re.search(r"email:\s+(\S+)", seeded).group(1),
+            "password": re.search(r"password:\s+(\S+)", seeded).group(1),
+            "code": re.search(r"/j/(\w+)", seeded).group(1)}
+    proc = subprocess.Popen([str(CLI), "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 20
+    while True:
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)
+            break
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("server did not start: " + proc.stderr.read().decode()[-2000:]) from None
+            time.sleep(0.2)
+    yield info
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        pytest.skip("chromium is not installed")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def new_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
+
+
+def join(browser, server, name, network):
+    page = new_page(browser)
+    page.goto(f"{server['base']}/j/{server['code']}")
+    page.fill("#name", name)
+    page.fill("#organisation", "Org")
+    page.select_option("#network", label=network)
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#participant")
+    return page
+
+
+def tab(page, step):
+    page.locator(".squad-tab").nth(step - 1).click()
+
+
+def add(page, kind, values, scope=None):
+    form = (scope or page).locator(f"form.squad-add[data-kind={kind}]").last
+    for name, value in values.items():
+        form.locator(f"input[name={name}]").fill(value)
+    form.locator("button[type=submit]").click()
+
+
+def edit_text(page, key, value):
+    field = page.locator(f'[data-key="{key}"][data-field=text]')
+    field.click()
+    field.fill(value)
+    field.blur()
+
+
+def expect_text(locator, text):
+    playwright_api.expect(locator).to_contain_text(text)
+
+
+def test_two_members_build_a_squad_live_the_network_link_revisits_it(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    fac = new_page(browser)
+    fac.goto(server["base"] + "/f/login")
+    fac.fill("input[name=email]", server["email"])
+    fac.fill("input[name=password]", server["password"])
+    fac.click("main button[type=submit]")
+    fac.click("text=Coprogettazione e welfare di comunità")
+    fac.click("text=Incontro 1 - Leggere la rete")
+    fac.click("#start-meeting")
+    fac.wait_for_selector("#console")
+
+    ada = join(browser, server, "Ada", "Ambito di Dalmine")
+    bo = join(browser, server, "Bo", "Ambito di Dalmine")
+    cy = join(browser, server, "Cy", "Garbagnate Milanese")
+
+    fac.locator("#agenda button", has_text="La nostra squadra territoriale").click()
+    fac.click('[data-cmd="open"]')
+    for page in (ada, bo, cy):
+        page.wait_for_selector(".squad-tab")
+
+    # Step 1: Ada writes the needs and the goal; Bo sees them live.
+    edit_text(ada, "needs", "Famiglie straniere isolate, scuole senza mediatori")
+    edit_text(ada, "goal", "Una comunità che accoglie e include")
+    playwright_api.expect(bo.locator('[data-key="goal"][data-field=text]')).to_have_value(
+        "Una comunità che accoglie e include")
+    expect_text(bo.locator(".squad-presence"), "Ada")
+
+    # Step 2: one strategy each, with objectives.
+    for page in (ada, bo):
+        tab(page, 2)
+    add(ada, "strategy", {"title": "Mediazione nelle scuole"})
+    add(bo, "strategy", {"title": "Tavolo di coprogettazione"})
+    playwright_api.expect(ada.locator(".squad-item")).to_have_count(2)
+    playwright_api.expect(bo.locator(".squad-item")).to_have_count(2)
+    add(ada, "objective", {"text": "Sportello in tre scuole"}, ada.locator(".squad-item").nth(0))
+    add(bo, "objective", {"text": "Un tavolo al mese"}, bo.locator(".squad-item").nth(1))
+    playwright_api.expect(ada.locator(".squad-objectives input")).to_have_count(2)
+
+    # Step 3: three roles; each manages a strategy.
+    for page in (ada, bo):
+        tab(page, 3)
+    add(ada, "role", {"title": "Mediatore culturale", "organisation": "Cooperativa Ponti", "profession": "mediatore"})
+    add(bo, "role", {"title": "Referente scolastico", "organisation": "Istituto comprensivo"})
+    add(ada, "role", {"title": "Assistente sociale", "organisation": "Comune di Dalmine"})
+    playwright_api.expect(bo.locator(".squad-item")).to_have_count(3)
+    ada.locator(".squad-item").nth(0).locator(".squad-manages input").nth(0).check()
+    bo.locator(".squad-item").nth(1).locator(".squad-manages input").nth(1).check()
+
+    # Step 4: interactions; the map updates on the other screen.
+    for page in (ada, bo):
+        tab(page, 4)
+    form = bo.locator("form.squad-add[data-kind=interaction]")
+    form.locator("select[name=source]").select_option(label="Mediatore culturale")
+    form.locator("select[name=target]").select_option(label="Referente scolastico")
+    add(bo, "interaction", {"what": "casi da seguire", "channel": "incontro", "frequency": "mensile"})
+    form = ada.locator("form.squad-add[data-kind=interaction]")
+    form.locator("select[name=source]").select_option(label="Referente scolastico")
+    form.locator("select[name=target]").select_option(label="Assistente sociale")
+    add(ada, "interaction", {"what": "segnalazioni", "channel": "email", "frequency": "settimanale"})
+    expect_text(ada.locator(".squad-side svg"), "casi da seguire")
+    expect_text(bo.locator(".squad-side svg"), "segnalazioni")
+    playwright_api.expect(ada.locator(".squad-side svg g.node")).to_have_count(3)
+    ada.locator(".squad").screenshot(path=str(ARTIFACTS / "squad-canvas.png"))
+
+    # The other network's participant sees only its own (empty) team canvas.
+    tab(cy, 2)
+    playwright_api.expect(cy.locator(".squad-item")).to_have_count(0)
+    assert "Mediazione" not in cy.content() and "Mediatore" not in cy.content()
+
+    # The facilitator sees both teams side by side.
+    cards = fac.locator(".squad-card")
+    playwright_api.expect(cards).to_have_count(2)
+    expect_text(fac.locator(".squad-grid"), "Una comunità che accoglie e include")
+    expect_text(fac.locator(".squad-grid"), "Garbagnate Milanese")
+    fac.locator(".squad-grid").screenshot(path=str(ARTIFACTS / "squad-facilitator-teams.png"))
+
+    # The meeting ends: the canvas is saved as a version of the network.
+    fac.click("#end-meeting")
+    ada.wait_for_selector("#exercise .waiting")
+    fac.goto(server["base"] + "/f/")
+    fac.click("text=Ambito di Dalmine")
+    fac.click("#issue-link")
+    link = fac.locator("#new-link").input_value()
+    assert "/n/" in link
+
+    team = new_page(browser)
+    team.goto(link)
+    expect_text(team.locator("#squad-versions"), "1")
+    expect_text(team.locator("body"), "Una comunità che accoglie e include")
+    assert team.locator("svg.squad-map").count() >= 1
+    assert "Garbagnate" not in team.content()
+    team.locator("#squad-versions a").first.click()
+    team.locator("#squad-map").screenshot(path=str(ARTIFACTS / "squad-map.png"))
+    expect_text(team.locator("#squad-map"), "casi da seguire")
+
+    # Between meetings the team edits its canvas through the link and saves a later version.
+    team.goto(link)
+    team.click("#workspace-squad")
+    team.wait_for_selector(".squad-tab")
+    edit_text(team, "goal", "Una comunità che accoglie, include e cura")
+    tab(team, 3)
+    add(team, "role", {"title": "Educatore di strada"})
+    playwright_api.expect(team.locator(".squad-item")).to_have_count(4)
+    team.click("#squad-save")
+    playwright_api.expect(team.locator(".squad-status")).not_to_be_empty()
+    team.goto(link)
+    playwright_api.expect(team.locator("#squad-versions tbody tr")).to_have_count(2)
+    team.click("#since-t0")
+    changes = team.locator("#changes")
+    expect_text(changes, "Una comunità che accoglie, include e cura")
+    expect_text(changes, "Educatore di strada")
+    team.screenshot(path=str(ARTIFACTS / "squad-comparison.png"), full_page=True)
