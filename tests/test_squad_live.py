@@ -215,3 +215,39 @@ def test_rotating_a_link_drops_the_old_one(app, sockets, seeded, login):
     assert not client.is_connected()
     assert app.test_client().get(f"/n/{old}").status_code == 404
     assert app.test_client().get(f"/n/{new}").status_code == 200
+
+
+def test_presence_and_editing_reach_the_team_and_facilitators_only(sockets, seeded, squad):
+    n1, n2 = seeded["networks"][:2]
+    fac = sockets.facilitator()
+    ada = sockets.participant("Ada", n1)
+    cy = sockets.participant("Cy", n2)
+    open_squad(fac, squad)
+    for c in (fac, ada, cy):
+        received(c)
+    bo = sockets.participant("Bo", n1)
+    here = [m["args"][0] for m in received(ada, "team_presence")]
+    assert here[-1]["team"] == f"n{n1}" and [p["name"] for p in here[-1]["members"]] == ["Ada", "Bo"]
+    assert [m["args"][0]["team"] for m in received(fac, "team_presence")] == [f"n{n1}"]
+    assert received(cy, "team_presence") == []
+    assert act(bo, squad, "focus", target="goal")["ok"]
+    editing = events(ada)[-1]["data"]["ops"][0]
+    assert editing["unit"]["name"] == "Bo" and editing["unit"]["target"] == "goal"
+    assert events(cy) == []
+    bo.disconnect()
+    assert [p["name"] for p in received(ada, "team_presence")[-1]["args"][0]["members"]] == ["Ada"]
+
+
+def test_a_message_from_the_facilitator_reaches_every_team(sockets, seeded, squad):
+    n1, n2 = seeded["networks"][:2]
+    fac = sockets.facilitator()
+    ada = sockets.participant("Ada", n1)
+    cy = sockets.participant("Cy", n2)
+    open_squad(fac, squad)
+    received(ada)
+    received(cy)
+    control(fac, "message", text="Dieci minuti alla fine del passo 2")
+    for client in (ada, cy):
+        assert received(client, "meeting")[-1]["args"][0]["meeting"]["notice"] == "Dieci minuti alla fine del passo 2"
+    control(fac, "message", text="")
+    assert received(ada, "meeting")[-1]["args"][0]["meeting"]["notice"] is None

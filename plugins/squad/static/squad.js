@@ -214,8 +214,17 @@
           const values = {};
           inputs.forEach((i) => { values[i.name] = i.value.trim(); });
           if (!values[fields[0][0]]) return;
+          // Cleared at once: the item comes back through the server, and a re-render in
+          // between must not keep the text as a draft.
+          inputs.forEach((i) => { i.value = ""; });
           Object.assign(values, extra ? extra() : {});
-          send("add", { kind, id: newId(), fields: values }).then((ack) => { if (ack && ack.ok) inputs.forEach((i) => { i.value = ""; }); });
+          send("add", { kind, id: newId(), fields: values }).then((ack) => {
+            if (ack && ack.ok) return;
+            for (const [name] of fields) {
+              const input = root.querySelector(`[data-draft="${CSS.escape(kind + ":" + (parent || "") + ":" + name)}"]`);
+              if (input && !input.value) input.value = values[name];
+            }
+          });
         },
       }, ...inputs, el("button", { type: "submit", class: "small" }, s("add_" + kind)));
       return form;
