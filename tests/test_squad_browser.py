@@ -80,11 +80,18 @@ def browser():
         b.close()
 
 
+SCRIPT_ERRORS: list[str] = []
+
+
 def new_page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT)
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
+    page.on("pageerror", lambda exc: SCRIPT_ERRORS.append(f"{page.url}: {exc}"))
+    # Script errors and CSP refusals; a missing favicon is no concern of this test.
+    page.on("console", lambda msg: msg.type == "error" and "Failed to load resource" not in msg.text
+            and SCRIPT_ERRORS.append(f"{page.url}: {msg.text}"))
     return page
 
 
@@ -234,3 +241,4 @@ def test_two_members_build_a_squad_live_the_network_link_revisits_it(server, bro
     expect_text(changes, "Una comunità che accoglie, include e cura")
     expect_text(changes, "Educatore di strada")
     team.screenshot(path=str(ARTIFACTS / "squad-comparison.png"), full_page=True)
+    assert SCRIPT_ERRORS == []

@@ -230,9 +230,9 @@
       return form;
     }
 
-    function roleSelect(name, label, value) {
-      return el("select", { "aria-label": label, name, dataset: value === undefined ? {} : {} },
-        ...ordered(units, "r:").map((r) => el("option", { value: r.id, selected: r.id === value }, r.title)));
+    function roleSelect(name, label) {
+      return el("select", { "aria-label": label, name },
+        ...ordered(units, "r:").map((r) => el("option", { value: r.id }, r.title)));
     }
 
     function stepGoal() {
@@ -465,9 +465,9 @@
     else if (m.redraw) m.redraw();
   }
 
-  function projector(root, item) {
+  function projector(root, item, ctx) {
     root.replaceChildren(el("div", { class: "squad-grid" }, ...Object.entries(item.teams || {}).map(([team, entry]) =>
-      el("article", { class: "squad-card" }, el("h3", { text: team }), el("p", { class: "squad-goal", text: (entry.view.units.goal && entry.view.units.goal.text) || "—" }), drawMap(entry.view.units, true)))));
+      el("article", { class: "squad-card" }, el("h3", { text: teamLabel(ctx || { networks: {} }, team, entry) }), el("p", { class: "squad-goal", text: (entry.view.units.goal && entry.view.units.goal.text) || "—" }), drawMap(entry.view.units, true)))));
   }
 
   window.Facilitation.exercises.squad = { participant, facilitator, projector, event, presence, checks, drawMap };
