@@ -132,23 +132,28 @@
      the re-render itself are ignored (m.quiet), so they send nothing. */
   function keepFocus(root, m, draw) {
     const active = document.activeElement;
-    const keep = active && root.contains(active) && active.dataset && active.dataset.field
-      ? { key: active.dataset.key, field: active.dataset.field, value: active.value, start: active.selectionStart, end: active.selectionEnd }
-      : null;
+    let keep = null;
+    if (active && root.contains(active) && active.dataset && (active.dataset.field || active.dataset.draft)) {
+      const selector = active.dataset.draft ? `[data-draft="${CSS.escape(active.dataset.draft)}"]`
+        : `[data-key="${CSS.escape(active.dataset.key)}"][data-field="${CSS.escape(active.dataset.field)}"]`;
+      keep = { selector, value: active.value, start: active.selectionStart, end: active.selectionEnd };
+    }
     const drafts = [...root.querySelectorAll("[data-draft]")].filter((i) => i.value).map((i) => [i.dataset.draft, i.value]);
     m.quiet = true;
     try {
       draw();
       for (const [draft, value] of drafts) {
         const again = root.querySelector(`[data-draft="${CSS.escape(draft)}"]`);
-        if (again) again.value = value;
+        if (again && (again.tagName !== "SELECT" || [...again.options].some((o) => o.value === value))) again.value = value;
       }
       if (!keep) return;
-      const again = root.querySelector(`[data-key="${CSS.escape(keep.key)}"][data-field="${CSS.escape(keep.field)}"]`);
+      const again = root.querySelector(keep.selector);
       if (!again) return;
       again.value = keep.value;
       again.focus();
-      try { again.setSelectionRange(keep.start, keep.end); } catch (e) { /* selects have no selection */ }
+      if (again.setSelectionRange && keep.start !== null && keep.start !== undefined) {
+        try { again.setSelectionRange(keep.start, keep.end); } catch (e) { /* not a text field */ }
+      }
     } finally {
       m.quiet = false;
     }
@@ -231,7 +236,7 @@
     }
 
     function roleSelect(name, label) {
-      return el("select", { "aria-label": label, name },
+      return el("select", { "aria-label": label, name, dataset: { draft: "interaction::" + name } },
         ...ordered(units, "r:").map((r) => el("option", { value: r.id }, r.title)));
     }
 
