@@ -124,6 +124,12 @@ def edit_text(page, key, value):
     field.blur()
 
 
+def map_texts(page, selector):
+    return page.eval_on_selector_all(
+        selector + " text",
+        "nodes => nodes.map(n => [n.textContent, Number(n.getAttribute('x')), Number(n.getAttribute('y'))])")
+
+
 def expect_text(locator, text):
     playwright_api.expect(locator).to_contain_text(text)
 
@@ -234,6 +240,13 @@ def test_two_members_build_a_squad_live_the_network_link_revisits_it(server, bro
     playwright_api.expect(team.locator(".squad-item")).to_have_count(4)
     team.click("#squad-save")
     playwright_api.expect(team.locator(".squad-status")).not_to_be_empty()
+    live_map = map_texts(team, ".squad-side svg")
+    team.goto(link)
+    team.locator("#squad-versions a", has_text="2").first.click()
+    server_map = map_texts(team, "#squad-map svg")
+    # The live map and the server's map of the same canvas put every label in the same place.
+    assert [t for t, _, _ in live_map] == [t for t, _, _ in server_map] and len(live_map) >= 6
+    assert all(abs(a[1] - b[1]) <= 0.2 and abs(a[2] - b[2]) <= 0.2 for a, b in zip(live_map, server_map))
     team.goto(link)
     playwright_api.expect(team.locator("#squad-versions tbody tr")).to_have_count(2)
     team.click("#since-t0")

@@ -142,6 +142,12 @@ def test_map_of_20_roles_and_40_interactions_is_wellformed_and_labelled():
     centres = [(float(c.get("cx")), float(c.get("cy"))) for c in root.iter(ns + "circle")]
     gaps = [((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for a in centres for b in centres if a != b]
     assert min(gaps) >= 90 and all(0 < x < size and 0 < y < size for x, y in centres)
+    # Labels of arrows do not sit on top of one another.
+    labels = [(float(t.get("x")), float(t.get("y")), len(t.text)) for g in root.findall(f"{ns}g[@class='edge']")
+              for t in g.findall(f"{ns}text")]
+    for n, (x, y, w) in enumerate(labels):
+        for x2, y2, w2 in labels[n + 1:]:
+            assert abs(y - y2) >= 13 or abs(x - x2) >= 3.1 * (w + w2), (x, y, x2, y2)
 
 
 def test_map_is_the_same_for_the_same_canvas():

@@ -12,7 +12,7 @@ import math
 from xml.sax.saxutils import escape
 
 NODE_RADIUS = 22
-MARGIN = 170
+MARGIN = 210
 SPACING = 95  # room on the circle per role, so neighbouring labels do not overlap
 LABEL_MAX = 26
 CURVE = 34
@@ -33,15 +33,15 @@ def layout(count: int) -> tuple[float, list[tuple[float, float]]]:
     return size, points
 
 
-def edge_path(a, b, bend: float) -> tuple[str, tuple[float, float]]:
+def edge_path(a, b, bend: float) -> tuple[str, list[tuple[float, float]]]:
     """A path from node centre ``a`` to ``b`` (stopping at the node's rim), bent sideways by
-    ``bend`` pixels, and the point where its label goes."""
+    ``bend`` pixels, and the points along it where its label may go, best first."""
     (x1, y1), (x2, y2) = a, b
     if (x1, y1) == (x2, y2):  # a role talking within itself: a small loop above it
         r = NODE_RADIUS
         path = (f"M{x1 - 8:.1f},{y1 - r:.1f} C{x1 - 40:.1f},{y1 - r - 50:.1f} "
                 f"{x1 + 40:.1f},{y1 - r - 50:.1f} {x1 + 8:.1f},{y1 - r:.1f}")
-        return path, (x1, y1 - r - 42)
+        return path, [(x1, y1 - r - 42 + dy) for dy in (0, -14, 14, -28)]
     dx, dy = x2 - x1, y2 - y1
     length = math.hypot(dx, dy)
     ux, uy = dx / length, dy / length
@@ -50,9 +50,48 @@ def edge_path(a, b, bend: float) -> tuple[str, tuple[float, float]]:
     sx, sy = x1 + ux * NODE_RADIUS + nx * bend * 0.15, y1 + uy * NODE_RADIUS + ny * bend * 0.15
     ex, ey = x2 - ux * (NODE_RADIUS + 4) + nx * bend * 0.15, y2 - uy * (NODE_RADIUS + 4) + ny * bend * 0.15
     path = f"M{sx:.1f},{sy:.1f} Q{mx:.1f},{my:.1f} {ex:.1f},{ey:.1f}"
-    # The midpoint of the quadratic curve.
-    lx, ly = 0.25 * sx + 0.5 * mx + 0.25 * ex, 0.25 * sy + 0.5 * my + 0.25 * ey
-    return path, (lx, ly)
+    stops = [curve_point(((sx, sy), (mx, my), (ex, ey)), t) for t in LABEL_STOPS]
+    return path, stops + [(x, y + dy) for dy in (-14, 14, -28, 28) for x, y in stops]
+
+
+def curve_point(path_points, t: float) -> tuple[float, float]:
+    (sx, sy), (mx, my), (ex, ey) = path_points
+    return ((1 - t) ** 2 * sx + 2 * (1 - t) * t * mx + t * t * ex,
+            (1 - t) ** 2 * sy + 2 * (1 - t) * t * my + t * t * ey)
+
+
+LABEL_STOPS = (0.5, 0.38, 0.62, 0.28, 0.72, 0.45, 0.55)
+
+
+def _overlap(a, b) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def place_label(candidates, text: str, placed: list) -> tuple[float, float]:
+    """The candidate point whose label box overlaps least what is placed already (the first of equals)."""
+    width, height = 6.2 * len(text) + 4, 13
+    best, best_cost = None, None
+    for x, y in candidates:
+        box = (x - width / 2, y - height, x + width / 2, y + 2)
+        cost = sum(_overlap(box, b) for b in placed)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = box, cost
+        if cost == 0:
+            break
+    placed.append(best)
+    return best[0] + width / 2, best[3] - 2
+
+
+def node_label(x: float, y: float, centre: float) -> tuple[float, float, str]:
+    """Where a role's name goes: outside the circle, away from the centre, so neighbours do not collide."""
+    dx, dy = x - centre, y - centre
+    length = math.hypot(dx, dy) or 1
+    ux, uy = dx / length, dy / length
+    anchor = "start" if ux > 0.3 else "end" if ux < -0.3 else "middle"
+    lx, ly = x + ux * (NODE_RADIUS + 8), y + uy * (NODE_RADIUS + 8) + 4
+    if anchor == "middle":
+        ly = y - NODE_RADIUS - 22 if uy < 0 else y + NODE_RADIUS + 16
+    return lx, ly, anchor
 
 
 def bends(interactions: list[dict]) -> list[float]:
@@ -81,9 +120,17 @@ def render(canvas: dict, title: str = "") -> str:
     ]
     if title:
         parts.append(f'<text x="16" y="28" font-size="18" font-weight="bold" fill="#222">{escape(title)}</text>')
+    placed: list = []
+    for role, (x, y) in zip(roles, points):  # role names first: edge labels keep clear of them
+        lx, ly, anchor = node_label(x, y, size / 2)
+        width = 7.5 * len(shorten(role["title"]))
+        left = lx - width / 2 if anchor == "middle" else lx - width if anchor == "end" else lx
+        placed.append((left, ly - 14, left + width, ly + 18))
+        placed.append((x - NODE_RADIUS, y - NODE_RADIUS, x + NODE_RADIUS, y + NODE_RADIUS))
     for link, bend in zip(links, bends(links)):
         a, b = points[index[link["source"]]], points[index[link["target"]]]
-        path, (lx, ly) = edge_path(a, b, bend)
+        path, candidates = edge_path(a, b, bend)
+        lx, ly = place_label(candidates, shorten(link.get("what", "")), placed)
         full = " · ".join(x for x in (link.get("what", ""), link.get("channel", ""), link.get("frequency", "")) if x)
         parts.append(
             f'<g class="edge"><title>{escape(full)}</title>'
@@ -92,13 +139,13 @@ def render(canvas: dict, title: str = "") -> str:
             f'paint-order="stroke" stroke="#ffffff" stroke-width="3">{escape(shorten(link.get("what", "")))}</text></g>')
     for role, (x, y) in zip(roles, points):
         holders = " · ".join(x for x in (role.get("organisation", ""), role.get("profession", "")) if x)
-        below = y + NODE_RADIUS + 16
+        lx, ly, anchor = node_label(x, y, size / 2)
         parts.append(
             f'<g class="node"><title>{escape(role["title"] + (" (" + holders + ")" if holders else ""))}</title>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{NODE_RADIUS}" fill="#f4a261" stroke="#6d3b07" stroke-width="1.5"/>'
-            f'<text x="{x:.1f}" y="{below:.1f}" font-size="13" font-weight="bold" text-anchor="middle" '
+            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="13" font-weight="bold" text-anchor="{anchor}" '
             f'fill="#222">{escape(shorten(role["title"]))}</text>'
-            + (f'<text x="{x:.1f}" y="{below + 15:.1f}" font-size="11" text-anchor="middle" fill="#555">'
+            + (f'<text x="{lx:.1f}" y="{ly + 15:.1f}" font-size="11" text-anchor="{anchor}" fill="#555">'
                f'{escape(shorten(holders, 32))}</text>' if holders else "")
             + "</g>")
     parts.append("</svg>")

@@ -42,7 +42,31 @@
   }
 
   /* The map: same layout as svgmap.py (roles on a circle, first at the top, clockwise). */
-  const NODE = 22, MARGIN = 170, SPACING = 95, LABEL_MAX = 26, CURVE = 34;
+  const NODE = 22, MARGIN = 210, SPACING = 95, LABEL_MAX = 26, CURVE = 34;
+  const LABEL_STOPS = [0.5, 0.38, 0.62, 0.28, 0.72, 0.45, 0.55];
+
+  const overlap = (a, b) => Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+
+  function placeLabel(candidates, text, placed) {
+    const width = 6.2 * text.length + 4, height = 13;
+    let best = null, bestCost = null;
+    for (const [x, y] of candidates) {
+      const box = [x - width / 2, y - height, x + width / 2, y + 2];
+      const cost = placed.reduce((sum, b) => sum + overlap(box, b), 0);
+      if (bestCost === null || cost < bestCost) { best = box; bestCost = cost; }
+      if (cost === 0) break;
+    }
+    placed.push(best);
+    return [best[0] + width / 2, best[3] - 2];
+  }
+
+  function nodeLabel(x, y, centre) {
+    const dx = x - centre, dy = y - centre, len = Math.hypot(dx, dy) || 1, ux = dx / len, uy = dy / len;
+    const anchor = ux > 0.3 ? "start" : ux < -0.3 ? "end" : "middle";
+    let lx = x + ux * (NODE + 8), ly = y + uy * (NODE + 8) + 4;
+    if (anchor === "middle") ly = uy < 0 ? y - NODE - 22 : y + NODE + 16;
+    return [lx, ly, anchor];
+  }
   const shorten = (text, n) => { text = String(text || "").split(/\s+/).filter(Boolean).join(" "); n = n || LABEL_MAX; return text.length <= n ? text : text.slice(0, n - 1) + "…"; };
 
   function svg(tag, attrs, ...children) {
@@ -65,24 +89,33 @@
       svg("path", { d: "M0,0 L10,5 L0,10 z", fill: "#3a5a8c" }));
     root.append(svg("defs", {}, marker), svg("rect", { width: Math.round(size), height: Math.round(size), fill: "#ffffff" }));
     const seen = new Map();
+    const placed = [];
+    pts.forEach(([x, y], n) => {
+      const [lx, ly, anchor] = nodeLabel(x, y, c);
+      const width = 7.5 * shorten(roles[n].title).length;
+      const left = anchor === "middle" ? lx - width / 2 : anchor === "end" ? lx - width : lx;
+      placed.push([left, ly - 14, left + width, ly + 18], [x - NODE, y - NODE, x + NODE, y + NODE]);
+    });
     for (const link of links) {
       const pair = link.source + ">" + link.target;
       const n = seen.get(pair) || 0;
       seen.set(pair, n + 1);
       const bend = CURVE * (1 + n);
       const [x1, y1] = pts[index.get(link.source)], [x2, y2] = pts[index.get(link.target)];
-      let d, lx, ly;
+      let d, candidates;
       if (x1 === x2 && y1 === y2) {
         d = `M${x1 - 8},${y1 - NODE} C${x1 - 40},${y1 - NODE - 50} ${x1 + 40},${y1 - NODE - 50} ${x1 + 8},${y1 - NODE}`;
-        lx = x1; ly = y1 - NODE - 42;
+        candidates = [0, -14, 14, -28].map((dy) => [x1, y1 - NODE - 42 + dy]);
       } else {
         const len = Math.hypot(x2 - x1, y2 - y1), ux = (x2 - x1) / len, uy = (y2 - y1) / len, nx = -uy, ny = ux;
         const mx = (x1 + x2) / 2 + nx * bend, my = (y1 + y2) / 2 + ny * bend;
         const sx = x1 + ux * NODE + nx * bend * 0.15, sy = y1 + uy * NODE + ny * bend * 0.15;
         const ex = x2 - ux * (NODE + 4) + nx * bend * 0.15, ey = y2 - uy * (NODE + 4) + ny * bend * 0.15;
         d = `M${sx.toFixed(1)},${sy.toFixed(1)} Q${mx.toFixed(1)},${my.toFixed(1)} ${ex.toFixed(1)},${ey.toFixed(1)}`;
-        lx = 0.25 * sx + 0.5 * mx + 0.25 * ex; ly = 0.25 * sy + 0.5 * my + 0.25 * ey;
+        const stops = LABEL_STOPS.map((t) => [(1 - t) ** 2 * sx + 2 * (1 - t) * t * mx + t * t * ex, (1 - t) ** 2 * sy + 2 * (1 - t) * t * my + t * t * ey]);
+        candidates = stops.concat([-14, 14, -28, 28].flatMap((dy) => stops.map(([x, y]) => [x, y + dy])));
       }
+      const [lx, ly] = placeLabel(candidates, shorten(link.what), placed);
       const title = svg("title");
       title.textContent = [link.what, link.channel, link.frequency].filter(Boolean).join(" · ");
       const label = svg("text", { x: lx.toFixed(1), y: ly.toFixed(1), "font-size": 11, "text-anchor": "middle", fill: "#1d3557", "paint-order": "stroke", stroke: "#ffffff", "stroke-width": 3 });
@@ -94,11 +127,12 @@
       const title = svg("title");
       const holders = [role.organisation, role.profession].filter(Boolean).join(" · ");
       title.textContent = role.title + (holders ? " (" + holders + ")" : "");
-      const name = svg("text", { x: x.toFixed(1), y: (y + NODE + 16).toFixed(1), "font-size": 13, "font-weight": "bold", "text-anchor": "middle", fill: "#222" });
+      const [nx, ny, anchor] = nodeLabel(x, y, c);
+      const name = svg("text", { x: nx.toFixed(1), y: ny.toFixed(1), "font-size": 13, "font-weight": "bold", "text-anchor": anchor, fill: "#222" });
       name.textContent = shorten(role.title);
       const g = svg("g", { class: "node" }, title, svg("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: NODE, fill: "#f4a261", stroke: "#6d3b07", "stroke-width": 1.5 }), name);
       if (holders) {
-        const sub = svg("text", { x: x.toFixed(1), y: (y + NODE + 31).toFixed(1), "font-size": 11, "text-anchor": "middle", fill: "#555" });
+        const sub = svg("text", { x: nx.toFixed(1), y: (ny + 15).toFixed(1), "font-size": 11, "text-anchor": anchor, fill: "#555" });
         sub.textContent = shorten(holders, 32);
         g.append(sub);
       }
