@@ -61,7 +61,6 @@ class Connection:
     link_id: int | None = None
 
 
-
 class Engine(TeamSpaces):
     def __init__(self, app, socketio, registry):
         self.app = app
@@ -435,7 +434,7 @@ class Engine(TeamSpaces):
             since = 0
         snap = self.snapshot(db, conn)
         missed = None
-        if conn.role != "network" and 0 < since < snap["seq"] and snap["seq"] - since <= CATCH_UP_LIMIT and conn.meeting_id:
+        if 0 < since < snap["seq"] and snap["seq"] - since <= CATCH_UP_LIMIT and conn.meeting_id:
             my_rooms = set(self.listening_rooms(conn))
             missed = []
             for seq, item_id, type_, audience in db.execute(
