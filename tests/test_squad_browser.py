@@ -106,6 +106,12 @@ def join(browser, server, name, network):
     return page
 
 
+def open_item(fac, title):
+    fac.locator("#agenda button", has_text=title).click()
+    playwright_api.expect(fac.locator("#current-title")).to_have_text(title)
+    fac.click('[data-cmd="open"]')
+
+
 def tab(page, step):
     page.locator(".squad-tab").nth(step - 1).click()
 
@@ -150,8 +156,7 @@ def test_two_members_build_a_squad_live_the_network_link_revisits_it(server, bro
     bo = join(browser, server, "Bo", "Ambito di Dalmine")
     cy = join(browser, server, "Cy", "Garbagnate Milanese")
 
-    fac.locator("#agenda button", has_text="La nostra squadra territoriale").click()
-    fac.click('[data-cmd="open"]')
+    open_item(fac, "La nostra squadra territoriale")
     for page in (ada, bo, cy):
         page.wait_for_selector(".squad-tab")
 
@@ -254,4 +259,87 @@ def test_two_members_build_a_squad_live_the_network_link_revisits_it(server, bro
     expect_text(changes, "Una comunità che accoglie, include e cura")
     expect_text(changes, "Educatore di strada")
     team.screenshot(path=str(ARTIFACTS / "squad-comparison.png"), full_page=True)
+    assert SCRIPT_ERRORS == []
+
+
+def test_merge_message_steps_conflict_and_undo_in_a_second_meeting(server, browser):
+    fac = new_page(browser)
+    fac.goto(server["base"] + "/f/login")
+    fac.fill("input[name=email]", server["email"])
+    fac.fill("input[name=password]", server["password"])
+    fac.click("main button[type=submit]")
+    fac.click("text=Coprogettazione e welfare di comunità")
+    fac.fill("main input[name=title]", "Incontro 2 - Ruoli")
+    fac.click("main form[action$='/meetings'] button[type=submit]")
+    fac.select_option("#add-type", value="squad")
+    fac.click("main form[action$='/items'] button[type=submit]")
+    fac.fill("input[name=title]", "Squadra, secondo giro")
+    fac.click("main form button[type=submit]")
+    code = fac.locator("#join-code").inner_text().replace(" ", "")
+    fac.click("#start-meeting")
+    fac.wait_for_selector("#console")
+    server = {**server, "code": code}
+    ada = join(browser, server, "Ada", "Ambito di Dalmine")
+    cy = join(browser, server, "Cy", "Garbagnate Milanese")
+    open_item(fac, "Squadra, secondo giro")
+    ada.wait_for_selector(".squad-tab")
+    cy.wait_for_selector(".squad-tab")
+
+    # The facilitator merges Garbagnate into Dalmine's team: Cy now works on Dalmine's canvas.
+    edit_text(ada, "goal", "Obiettivo della squadra unita")
+    fac.select_option("#merge-a", label="Ambito di Dalmine")
+    fac.select_option("#merge-b", label="Garbagnate Milanese")
+    fac.click("#merge")
+    playwright_api.expect(cy.locator('[data-key="goal"][data-field=text]')).to_have_value("Obiettivo della squadra unita")
+    expect_text(cy.locator(".squad-presence"), "Ada")
+    playwright_api.expect(fac.locator(".squad-card")).to_have_count(1)
+
+    # A message to every team.
+    fac.fill("#notice-text", "Dieci minuti per il passo 1")
+    fac.click("#notice-send")
+    for page in (ada, cy):
+        expect_text(page.locator("#notice"), "Dieci minuti per il passo 1")
+
+    # The same field at once: the later write wins everywhere, the other person sees both and can put theirs back.
+    ada.locator('[data-key="goal"][data-field=text]').click()
+    cy.locator('[data-key="goal"][data-field=text]').click()
+    edit_text(ada, "goal", "La versione di Ada")
+    playwright_api.expect(cy.locator('[data-key="goal"][data-field=text]')).to_be_focused()
+    cy.locator('[data-key="goal"][data-field=text]').fill("La versione di Cy")
+    cy.locator('[data-key="goal"][data-field=text]').blur()
+    conflict = ada.locator(".squad-conflict")
+    expect_text(conflict, "La versione di Cy")
+    expect_text(conflict, "La versione di Ada")
+    playwright_api.expect(ada.locator('[data-key="goal"][data-field=text]')).to_have_value("La versione di Cy")
+    ada.screenshot(path=str(ARTIFACTS / "squad-conflict.png"), full_page=True)
+    conflict.locator("button").click()
+    playwright_api.expect(cy.locator('[data-key="goal"][data-field=text]')).to_have_value("La versione di Ada")
+
+    # Deleting a role takes its interactions; undo brings both back.
+    edges, nodes = ada.locator(".squad-side svg g.edge"), cy.locator(".squad-side svg g.node")
+    edges_before = edges.count()
+    tab(ada, 3)
+    roles_before = ada.locator(".squad-item").count()
+    add(ada, "role", {"title": "Coordinatore"})
+    add(ada, "role", {"title": "Educatore"})
+    playwright_api.expect(nodes).to_have_count(roles_before + 2)
+    tab(ada, 4)
+    form = ada.locator("form.squad-add[data-kind=interaction]")
+    form.locator("select[name=source]").select_option(label="Coordinatore")
+    form.locator("select[name=target]").select_option(label="Educatore")
+    add(ada, "interaction", {"what": "piano settimanale"})
+    playwright_api.expect(edges).to_have_count(edges_before + 1)
+    tab(ada, 3)
+    ada.locator(".squad-item").nth(roles_before).locator("button.danger").click()
+    playwright_api.expect(edges).to_have_count(edges_before)
+    playwright_api.expect(nodes).to_have_count(roles_before + 1)
+    ada.locator(".squad-undo button").click()
+    playwright_api.expect(edges).to_have_count(edges_before + 1)
+    playwright_api.expect(nodes).to_have_count(roles_before + 2)
+    expect_text(cy.locator(".squad-side svg"), "piano settimanale")
+
+    # The facilitator leads the teams to step 2: other steps are closed to participants.
+    fac.locator(".squad-steps-control button").nth(2).click()
+    playwright_api.expect(cy.locator(".squad-tab").nth(0)).to_be_disabled()
+    playwright_api.expect(cy.locator(".squad-tab").nth(1)).to_have_attribute("aria-selected", "true")
     assert SCRIPT_ERRORS == []

@@ -195,7 +195,7 @@
 
   function editor(root, m, ctx, options) {
     const units = m.units;
-    const led = m.step && !options.free;
+    const led = () => (options.free ? 0 : m.step);
     const send = (type, payload) => ctx.send(type, payload).then((ack) => {
       if (ack && ack.reply && ack.reply.ops) applyOps(units, ack.reply.ops);
       if (ack && ack.reply && ack.reply.conflict) note(root, m, ctx, ack.reply.conflict, true);
@@ -342,15 +342,15 @@
 
     function redraw() {
       keepFocus(root, m, () => {
-        const tab = led ? m.step : m.tab;
+        const tab = led() || m.tab;
         const tabs = el("div", { class: "squad-tabs", role: "tablist" }, ...[1, 2, 3, 4].map((n) => el("button", {
-          type: "button", role: "tab", class: "squad-tab", "aria-selected": n === tab ? "true" : "false", disabled: Boolean(led) && n !== m.step,
+          type: "button", role: "tab", class: "squad-tab", "aria-selected": n === tab ? "true" : "false", disabled: Boolean(led()) && n !== m.step,
           onclick: () => { m.tab = n; redraw(); },
         }, n + ". " + s("step" + n))));
         const found = checks(units);
         const parts = [
           el("p", { class: "squad-presence" }, s("here") + " ", ...m.members.map((p) => el("span", { class: "badge member", text: p.name }))),
-          led ? el("p", { class: "squad-led", text: s("step_led") + " " + m.step }) : null,
+          led() ? el("p", { class: "squad-led", text: s("step_led") + " " + m.step }) : null,
           tabs,
           el("section", { class: "squad-step", role: "tabpanel", dataset: { step: String(tab) } },
             el("p", { class: "squad-help", text: s("help" + tab) }), ...STEPS[tab]()),
