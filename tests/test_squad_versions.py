@@ -77,18 +77,23 @@ def test_json_export_imports_back_to_the_same_canvas(fac, db, network):
     assert json.loads(fac.get(f"/f/networks/{network}/squad/3.json").data)["canvas"] == doc["canvas"]
 
 
-@pytest.mark.parametrize("body", [
-    b"not json", b"[]", json.dumps({"schema": "other"}).encode(),
+BAD_IMPORTS = [
+    b"not json", b"[]", b"", json.dumps({"schema": "other"}).encode(),
     json.dumps({"schema": SCHEMA, "canvas": {**CANVAS, "roles": []}}).encode(),  # interaction to a missing role
     json.dumps({"schema": SCHEMA, "canvas": {**CANVAS, "extra": 1}}).encode(),
     json.dumps({"schema": SCHEMA, "canvas": {**CANVAS, "goal": "x" * 5000}}).encode(),
     json.dumps({"schema": SCHEMA, "canvas": {**CANVAS, "strategies": [{"id": "../x", "title": "t"}]}}).encode(),
-])
-def test_bad_imports_are_refused_and_store_nothing(fac, db, network, body):
-    response = fac.post(f"/f/networks/{network}/squad/import", data={"file": (io.BytesIO(body), "x.json")},
-                        content_type="multipart/form-data", follow_redirects=True)
-    assert "Not imported" in response.get_data(as_text=True) or "Non importato" in response.get_data(as_text=True)
-    assert len(versions(db, network)) == 2
+    json.dumps({"schema": SCHEMA, "canvas": {**CANVAS, "strategies": CANVAS["strategies"] * 2}}).encode(),
+]
+
+
+def test_bad_imports_are_refused_with_a_reason_and_store_nothing(fac, db, network):
+    for body in BAD_IMPORTS:
+        response = fac.post(f"/f/networks/{network}/squad/import", data={"file": (io.BytesIO(body), "x.json")},
+                            content_type="multipart/form-data", follow_redirects=True)
+        page = response.get_data(as_text=True)
+        assert 'class="flash flash-error"' in page, body[:60]
+        assert len(versions(db, network)) == 2
 
 
 def test_markdown_and_printable_page_escape_what_people_typed(fac, network):
