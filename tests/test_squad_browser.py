@@ -342,4 +342,12 @@ def test_merge_message_steps_conflict_and_undo_in_a_second_meeting(server, brows
     fac.locator(".squad-steps-control button").nth(2).click()
     playwright_api.expect(cy.locator(".squad-tab").nth(0)).to_be_disabled()
     playwright_api.expect(cy.locator(".squad-tab").nth(1)).to_have_attribute("aria-selected", "true")
+
+    # The facilitator opens the team's canvas and works in it with them.
+    fac.locator(".squad-card button").click()
+    fac.wait_for_selector(".squad-team-open .squad-tab")
+    tab(fac, 2)
+    add(fac, "strategy", {"title": "Proposta della facilitatrice"})
+    playwright_api.expect(cy.locator(".squad-item input[data-field=title]").last).to_have_value(
+        "Proposta della facilitatrice")
     assert SCRIPT_ERRORS == []

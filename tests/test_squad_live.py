@@ -251,3 +251,28 @@ def test_a_message_from_the_facilitator_reaches_every_team(sockets, seeded, squa
         assert received(client, "meeting")[-1]["args"][0]["meeting"]["notice"] == "Dieci minuti alla fine del passo 2"
     control(fac, "message", text="")
     assert received(ada, "meeting")[-1]["args"][0]["meeting"]["notice"] is None
+
+
+def test_facilitator_works_on_a_network_workspace_with_its_team(app, sockets, seeded, login):
+    n1, n2 = seeded["networks"][:2]
+    socketio = app.extensions["socketio"]
+    _, token = issue_link(app, login, n1)
+    eve = socketio.test_client(app, auth={"role": "network", "link": token, "name": "Eve"})
+    fac_http = app.test_client()
+    login(fac_http)
+    fac = socketio.test_client(app, flask_test_client=fac_http, auth={"role": "network", "network": n1})
+    got = received(fac)
+    snap = [m for m in got if m["name"] == "snapshot"][-1]["args"][0]
+    assert snap["network"] == n1 and "squad" in snap["workspaces"]
+    presence = [m for m in got if m["name"] == "team_presence"][-1]["args"][0]
+    assert [p["name"] for p in presence["members"]] == ["Eve", "Fac"]
+    received(eve)
+    ack = fac.emit("action", {"workspace": "squad", "type": "edit",
+                              "payload": {"kind": "goal", "field": "text", "value": "Dal facilitatore", "base": 0}},
+                   callback=True)
+    assert ack["ok"]
+    assert received(eve, "event")[-1]["args"][0]["data"]["ops"][0]["unit"]["text"] == "Dal facilitatore"
+    stranger = socketio.test_client(app, auth={"role": "network", "network": n2})
+    assert not stranger.is_connected()  # no facilitator session, no link
+    bad = eve.emit("action", {"workspace": "poll", "type": "answer", "payload": {"value": 1}}, callback=True)
+    assert bad["error"]["code"] == "not_found"
