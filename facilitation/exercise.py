@@ -74,6 +74,8 @@ class Outcome:
     # Data to store now as a new version in the archive of the actor's network(s),
     # in the same transaction (e.g. the team clicked "save a version").
     archive: dict | None = None
+    # The changes only say who is where (presence, focus), not work to keep.
+    presence: bool = False
 
 
 @dataclass(frozen=True)

@@ -276,3 +276,37 @@ def test_facilitator_works_on_a_network_workspace_with_its_team(app, sockets, se
     assert not stranger.is_connected()  # no facilitator session, no link
     bad = eve.emit("action", {"workspace": "poll", "type": "answer", "payload": {"value": 1}}, callback=True)
     assert bad["error"]["code"] == "not_found"
+
+
+def test_workspace_follows_newer_versions_but_never_drops_unsaved_work(app, sockets, seeded, login, db):
+    n1 = seeded["networks"][0]
+    socketio = app.extensions["socketio"]
+    _, token = issue_link(app, login, n1)
+
+    def connect():
+        client = socketio.test_client(app, auth={"role": "network", "link": token})
+        return client, received(client, "snapshot")[-1]["args"][0]["workspaces"]["squad"]
+
+    def newer_version(goal):
+        from facilitation_squad.canvas import SCHEMA
+        from facilitation_squad.versions import add_version
+
+        with transaction(db):
+            add_version(db, n1, {"schema": SCHEMA, "reason": "closed", "authors": ["Ada"], "canvas": {
+                "schema": SCHEMA, "goal": goal, "needs": "", "strategies": [], "roles": [], "interactions": []}}, "S")
+
+    newer_version("From meeting 1")
+    eve, item = connect()
+    assert item["view"]["units"]["goal"]["text"] == "From meeting 1" and not item["behind"]
+    newer_version("From meeting 2")
+    eve, item = connect()
+    assert item["view"]["units"]["goal"]["text"] == "From meeting 2"  # nothing unsaved: it follows
+    edit = {"workspace": "squad", "type": "edit",
+            "payload": {"kind": "needs", "field": "text", "value": "Unsaved work", "base": 0}}
+    assert eve.emit("action", edit, callback=True)["ok"]
+    newer_version("From meeting 3")
+    eve, item = connect()
+    assert item["view"]["units"]["needs"]["text"] == "Unsaved work" and item["behind"]
+    assert eve.emit("action", {"workspace": "squad", "type": "save", "payload": {}}, callback=True)["ok"]
+    eve, item = connect()
+    assert not item["behind"] and versions(db, n1)[-1]["data"]["canvas"]["needs"] == "Unsaved work"

@@ -48,14 +48,18 @@ class TeamSpaces:
     def ensure_seeded(self, db, exercise, space, config, network_id, follow_latest=False) -> None:
         """Give a team's (or a workspace's) space its first state, from the network's
         latest archived version of this exercise (``start_state``). With
-        ``follow_latest`` a space restarts whenever a newer version was archived elsewhere."""
+        ``follow_latest`` a space restarts whenever a newer version was archived elsewhere,
+        unless it holds unsaved edits: those are never thrown away."""
         found = db.execute("SELECT value FROM exercise_state WHERE space = ? AND key = ?",
                            [space, START_KEY]).fetchone()
         if found and not follow_latest:
             return
+        start = loads(found[0]) if found else None
+        if start and start.get("edited"):
+            return
         latest = store.latest_artifact(db, network_id, exercise.type) if network_id else None
         latest_id = latest["id"] if latest else None
-        if found and loads(found[0]).get("artifact") == latest_id:
+        if start and start.get("artifact") == latest_id:
             return
         db.execute("DELETE FROM exercise_state WHERE space = ?", [space])
         write_changes(db, space, exercise.start_state(config, latest["data"] if latest else None))
@@ -118,6 +122,12 @@ class TeamSpaces:
                                               exercise_type=exercise.type, title=exercise.title_for(config),
                                               data=outcome.archive)
                     write_changes(db, space, {START_KEY: {"artifact": made}})
+                elif outcome.changes and not outcome.presence:
+                    # Unsaved work: the space no longer follows newer versions until it is saved.
+                    start = loads(db.execute("SELECT value FROM exercise_state WHERE space = ? AND key = ?",
+                                             [space, START_KEY]).fetchone()[0])
+                    if not start.get("edited"):
+                        write_changes(db, space, {START_KEY: {**start, "edited": True}})
                 seq = self._append(db, stream, meeting_id=None, item_id=None, actor=actor, type=envelope["type"],
                                    payload=payload, client_id=client_id, audience=[room_network(network_id)],
                                    data={"reply": outcome.reply}, network_id=network_id)
@@ -134,9 +144,12 @@ class TeamSpaces:
         self._seed_in_transaction(db, exercise, space, config, network_id, follow_latest=True)
         state = DbState(db, space, config=config, phase="open", scope=f"n{network_id}",
                         shared=DbState(db, space + ":shared"))
+        latest = store.latest_artifact(db, network_id, exercise.type)
         return {"type": exercise.type, "workspace": True, "title": exercise.title_for(config), "status": "open",
                 "revealed": True, "view": exercise.view(state, PARTICIPANT, None),
-                "personal": exercise.personal(state, actor)}
+                "personal": exercise.personal(state, actor),
+                # A newer version was archived (e.g. by a meeting) while this space held unsaved edits.
+                "behind": bool(latest) and (state.get(START_KEY) or {}).get("artifact") != latest["id"]}
 
     def drop_link_connections(self, link_ids) -> int:
         """Disconnect, server side, every socket opened with one of these network links."""

@@ -279,7 +279,9 @@ class Squad(Exercise):
             return Outcome(reply={"unchanged": True})
         changes, ops = {}, []
         self._put(changes, ops, key, unit)
-        return self._outcome(changes, ops)
+        outcome = self._outcome(changes, ops)
+        outcome.presence = True
+        return outcome
 
     def _do_save(self, state: State, action: Action, actor: Actor) -> Outcome:
         data = self._version(state, "saved", actor)
@@ -346,4 +348,6 @@ class Squad(Exercise):
             "open_team": _l("Open this team's canvas"), "back_to_teams": _l("All teams"),
             "team_of": _l("Team"), "free": _l("Free"), "role_deleted": _l("Role deleted with its interactions."),
             "item_deleted": _l("Item deleted."), "empty": _l("Nothing yet."),
+            "behind": _l("A newer version was saved meanwhile (for example at a meeting). This canvas keeps your "
+                         "unsaved changes: save it to keep them as a new version, then compare the two in the archive."),
         }

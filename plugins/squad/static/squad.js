@@ -351,6 +351,7 @@
         const parts = [
           el("p", { class: "squad-presence" }, s("here") + " ", ...m.members.map((p) => el("span", { class: "badge member", text: p.name }))),
           led() ? el("p", { class: "squad-led", text: s("step_led") + " " + m.step }) : null,
+          m.behind ? el("p", { class: "squad-behind", role: "status", text: s("behind") }) : null,
           tabs,
           el("section", { class: "squad-step", role: "tabpanel", dataset: { step: String(tab) } },
             el("p", { class: "squad-help", text: s("help" + tab) }), ...STEPS[tab]()),
@@ -399,6 +400,7 @@
     m.step = item.view.step;
     m.editing = item.view.editing || {};
     m.team = item.team || (ctx.me && ctx.me.team);
+    m.behind = Boolean(item.behind);
     m.members = (root._presence || {})[m.team] || m.members;
     editor(root, m, ctx, { canSave: item.status === "open" || item.workspace });
   }
@@ -414,7 +416,7 @@
       if (op.unit) m.editing[op.key.slice(2)] = op.unit; else delete m.editing[op.key.slice(2)];
     }
     if (data.conflict) note(root, m, ctx, data.conflict, false);
-    if (data.saved) m.savedBy = data.saved.by;
+    if (data.saved) { m.savedBy = data.saved.by; m.behind = false; }
     if (m.redraw) m.redraw();
   }
 
