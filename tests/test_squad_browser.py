@@ -293,6 +293,7 @@ def test_merge_message_steps_conflict_and_undo_in_a_second_meeting(server, brows
     playwright_api.expect(cy.locator('[data-key="goal"][data-field=text]')).to_have_value("Obiettivo della squadra unita")
     expect_text(cy.locator(".squad-presence"), "Ada")
     playwright_api.expect(fac.locator(".squad-card")).to_have_count(1)
+    fac.screenshot(path=str(ARTIFACTS / "squad-console.png"), full_page=True)
 
     # A message to every team.
     fac.fill("#notice-text", "Dieci minuti per il passo 1")
