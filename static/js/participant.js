@@ -31,8 +31,14 @@
     live,
     t,
     send(type, payload) {
-      return live.action(item.id, type, payload).then((ack) => {
-        if (ack.reply) personal[item.id] = Object.assign({}, personal[item.id], ack.reply);
+      const id = item.id;
+      return live.action(id, type, payload).then((ack) => {
+        if (ack.reply) personal[id] = Object.assign({}, personal[id], ack.reply);
+        // Show the saved answer as chosen at once, not at the next broadcast.
+        if (item && item.id === id) {
+          item = Object.assign({}, item, { personal: personal[id] });
+          renderExercise(stage, "participant", item, ctx);
+        }
         return ack;
       });
     },
