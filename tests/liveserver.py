@@ -7,6 +7,7 @@ does, so what they test is what a person runs.
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
 import re
 import signal
@@ -15,6 +16,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,3 +125,38 @@ def start_demo_server(instance: Path) -> LiveServer:
     server = LiveServer(instance)
     server.seed()
     return server.start()
+
+
+class FormClient:
+    """A cookie-keeping HTTP client for the real server, as a browser without JavaScript:
+    ``csrf(path)`` reads a page's CSRF token, ``post(path, data)`` sends a form with it
+    (redirects followed), ``cookie_header()`` is what a Socket.IO client sends along."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self._open(urllib.request.Request(self.base_url + path))
+
+    def csrf(self, path: str) -> str:
+        status, body = self.get(path)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', body)
+        assert found, f"no CSRF token on {path} ({status})"
+        return found.group(1)
+
+    def post(self, path: str, data: dict, token_from: str | None = None) -> tuple[int, str]:
+        fields = {"csrf_token": self.csrf(token_from or path), **data}
+        body = urllib.parse.urlencode(fields).encode()
+        return self._open(urllib.request.Request(self.base_url + path, data=body, method="POST"))
+
+    def _open(self, request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
