@@ -79,7 +79,8 @@ class LiveServer:
         self.password = (self.instance / "demo_password").read_text().strip()
         with sqlite3.connect(self.db_path) as conn:
             self.meeting_id, self.code = conn.execute(
-                "SELECT id, join_code FROM meetings ORDER BY id LIMIT 1").fetchone()
+                "SELECT id, join_code FROM meetings ORDER BY id LIMIT 1"
+            ).fetchone()
         assert f"/j/{self.code}" in out, out
 
     def start(self) -> LiveServer:
@@ -87,7 +88,11 @@ class LiveServer:
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(
             [*_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:

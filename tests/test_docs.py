@@ -18,8 +18,11 @@ EMIT = re.compile(r"""\bemit\(\s*["']([\w.:-]+)["']""")
 
 
 def hooks():
-    return sorted((name, f"{name}{inspect.signature(fn)}") for name, fn in vars(hookspecs).items()
-                  if callable(fn) and hasattr(fn, "facilitation_spec"))
+    return sorted(
+        (name, f"{name}{inspect.signature(fn)}")
+        for name, fn in vars(hookspecs).items()
+        if callable(fn) and hasattr(fn, "facilitation_spec")
+    )
 
 
 def handlers():

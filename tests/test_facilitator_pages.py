@@ -49,15 +49,28 @@ def test_login_refuses_a_wrong_password_then_throttles(app, seeded, login, monke
 
 
 def test_networks_are_added_and_edited(fac, db):
-    page = text(follow(fac, fac.post("/f/networks", data={"name": "Alto Garda", "lead_body": "Comune di Riva",
-                                                          "territory": "Trentino"})))
+    page = text(
+        follow(
+            fac,
+            fac.post(
+                "/f/networks", data={"name": "Alto Garda", "lead_body": "Comune di Riva", "territory": "Trentino"}
+            ),
+        )
+    )
     assert "Rete aggiunta." in page and 'value="Alto Garda"' in page
     duplicate = text(follow(fac, fac.post("/f/networks", data={"name": "Alto Garda"})))
     assert "Esiste già una rete con questo nome." in duplicate
     assert "Una rete ha bisogno di un nome." in text(follow(fac, fac.post("/f/networks", data={"name": " "})))
     found = store.row(db, "SELECT * FROM networks WHERE name = 'Alto Garda'")
-    saved = text(follow(fac, fac.post(f"/f/networks/{found['id']}", data={
-        "name": "Alto Garda e Ledro", "lead_body": "Comune di Riva del Garda", "territory": "Trentino"})))
+    saved = text(
+        follow(
+            fac,
+            fac.post(
+                f"/f/networks/{found['id']}",
+                data={"name": "Alto Garda e Ledro", "lead_body": "Comune di Riva del Garda", "territory": "Trentino"},
+            ),
+        )
+    )
     assert "Rete salvata." in saved
     assert store.network(db, found["id"])["name"] == "Alto Garda e Ledro"
     assert store.row(db, "SELECT count(*) AS n FROM networks WHERE name LIKE 'Alto Garda%'")["n"] == 1
@@ -67,8 +80,10 @@ def test_labs_are_created_and_edited_with_their_networks(fac, seeded, db):
     n1, n2, n3 = seeded["networks"]
     refused = fac.post("/f/labs/new", data={"title": "", "networks": [str(n1)]})
     assert refused.status_code == 400 and "Un laboratorio ha bisogno di un titolo." in text(refused)
-    created = fac.post("/f/labs/new", data={"title": "Mediazione interculturale", "theme": "mediazione",
-                                            "networks": [str(n1), str(n3)]})
+    created = fac.post(
+        "/f/labs/new",
+        data={"title": "Mediazione interculturale", "theme": "mediazione", "networks": [str(n1), str(n3)]},
+    )
     lab_id = int(created.headers["Location"].rsplit("/", 1)[1])
     page = text(follow(fac, created))
     assert "Mediazione interculturale" in page and "Rete esterna" in page
@@ -81,8 +96,9 @@ def test_labs_are_created_and_edited_with_their_networks(fac, seeded, db):
 
 def test_meeting_is_created_and_its_agenda_built_from_declared_fields(fac, seeded, db):
     lab = seeded["lab"]
-    assert "Un incontro ha bisogno di un titolo." in text(follow(fac, fac.post(f"/f/labs/{lab}/meetings",
-                                                                               data={"title": ""})))
+    assert "Un incontro ha bisogno di un titolo." in text(
+        follow(fac, fac.post(f"/f/labs/{lab}/meetings", data={"title": ""}))
+    )
     created = fac.post(f"/f/labs/{lab}/meetings", data={"title": "Incontro 3", "starts_at": "2026-12-15T09:30"})
     meeting_id = int(created.headers["Location"].rsplit("/", 1)[1])
     page = text(follow(fac, created))

@@ -22,8 +22,24 @@ def catalog(lang: str):
 def extracted(tmp_path_factory):
     """Every string of the code and templates now, extracted as `make messages` does."""
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
-    subprocess.run([Path(sys.executable).parent / "pybabel", "-q", "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            Path(sys.executable).parent / "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     with open(pot, "rb") as fh:
         return [m for m in read_po(fh) if m.id]
 
@@ -33,8 +49,11 @@ def untranslated(messages, lang: str) -> list:
     missing = []
     for message in messages:
         found = translations.get(message.id, context=message.context)
-        strings = found.string if found is not None and isinstance(found.string, tuple) else (
-            (found.string,) if found is not None else ())
+        strings = (
+            found.string
+            if found is not None and isinstance(found.string, tuple)
+            else ((found.string,) if found is not None else ())
+        )
         if found is None or found.fuzzy or not strings or not all(strings):
             missing.append((message.context, message.id))
     return missing
@@ -85,7 +104,10 @@ def test_the_choice_survives_logging_in_and_reaches_browser_strings(app, seeded,
 def test_every_page_has_the_language_switch(app, seeded, login, path):
     http = app.test_client()
     login(http)
-    path = {"JOIN": f"/j/{seeded['code']}", "CONSOLE": f"/f/meetings/{seeded['meeting']}/console",
-            "PROJECTOR": f"/f/meetings/{seeded['meeting']}/projector"}.get(path, path)
+    path = {
+        "JOIN": f"/j/{seeded['code']}",
+        "CONSOLE": f"/f/meetings/{seeded['meeting']}/console",
+        "PROJECTOR": f"/f/meetings/{seeded['meeting']}/projector",
+    }.get(path, path)
     page = http.get(path).get_data(as_text=True)
     assert 'class="lang-switch"' in page and '<option value="en"' in page

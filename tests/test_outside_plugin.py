@@ -37,8 +37,15 @@ def app(tmp_path, monkeypatch):
     """The conftest app, with the outside package installed first."""
     install_outside_package(tmp_path / "site", monkeypatch)
     monkeypatch.setenv("FACILITATION_INSTANCE", str(tmp_path))
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": str(tmp_path / "test.db"),
-                      "WTF_CSRF_ENABLED": False, "RESULTS_PER_SECOND": 50})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "DATABASE": str(tmp_path / "test.db"),
+            "WTF_CSRF_ENABLED": False,
+            "RESULTS_PER_SECOND": 50,
+        }
+    )
     with borrowed(app) as db:
         migrate(db, app.extensions["facilitation.registry"])
     yield app
@@ -76,8 +83,9 @@ def test_outside_exercise_is_registered_built_and_run(app, seeded, login, socket
     assert ack["ok"] and ack["reply"] == {"mood": "sunny"}
     events = received(fac, "event")
     assert events[-1]["args"][0]["data"] == {"counts": {"sunny": 1, "cloudy": 0, "stormy": 0}}
-    counts = db.execute("SELECT value FROM exercise_state WHERE space = ? AND key = 'counts'",
-                        [f"i{item['id']}"]).fetchone()[0]
+    counts = db.execute(
+        "SELECT value FROM exercise_state WHERE space = ? AND key = 'counts'", [f"i{item['id']}"]
+    ).fetchone()[0]
     assert loads(counts)["sunny"] == 1
 
 

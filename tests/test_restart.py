@@ -24,8 +24,13 @@ def connect(server, http: FormClient, role: str) -> socketio.Client:
     client = socketio.Client(reconnection=False)
     snapshots = []
     client.on("snapshot", snapshots.append)
-    client.connect(server.url, headers={"Cookie": http.cookie_header()},
-                   auth={"meeting": server.meeting_id, "role": role}, transports=["websocket"], wait_timeout=10)
+    client.connect(
+        server.url,
+        headers={"Cookie": http.cookie_header()},
+        auth={"meeting": server.meeting_id, "role": role},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
     client.snapshots = snapshots
     deadline = time.monotonic() + 10
     while not snapshots and time.monotonic() < deadline:
@@ -66,8 +71,9 @@ def server(tmp_path):
 
 def test_acknowledged_votes_survive_a_killed_server(server):
     with sqlite3.connect(server.db_path) as db:
-        item_id = db.execute("SELECT id FROM agenda_items WHERE meeting_id = ? ORDER BY position LIMIT 1",
-                             [server.meeting_id]).fetchone()[0]
+        item_id = db.execute(
+            "SELECT id FROM agenda_items WHERE meeting_id = ? ORDER BY position LIMIT 1", [server.meeting_id]
+        ).fetchone()[0]
         networks = [r[0] for r in db.execute("SELECT network_id FROM lab_networks ORDER BY network_id")]
     fac_http = facilitator(server)
     fac = connect(server, fac_http, "console")

@@ -21,8 +21,7 @@ def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_facilitator_runs_a_poll_two_participants_vote_and_see_results(
-        live_server, facilitator_page, new_page, shot):
+def test_facilitator_runs_a_poll_two_participants_vote_and_see_results(live_server, facilitator_page, new_page, shot):
     server, fac = live_server, facilitator_page
 
     # The facilitator starts the demo meeting from its page and lands on the console.

@@ -26,9 +26,11 @@ class Mood(Exercise):
         if previous:
             counts[previous] -= 1
         counts[mood] += 1
-        return Outcome(changes={"counts": counts, f"a:{actor.id}": mood},
-                       broadcast=[(FACILITATORS, {"counts": counts}), (SELF, {"mood": mood})],
-                       reply={"mood": mood})
+        return Outcome(
+            changes={"counts": counts, f"a:{actor.id}": mood},
+            broadcast=[(FACILITATORS, {"counts": counts}), (SELF, {"mood": mood})],
+            reply={"mood": mood},
+        )
 
     def view(self, state, audience, actor=None):
         return {"counts": state.get("counts") or dict.fromkeys(MOODS, 0)}
