@@ -20,6 +20,10 @@ Fixtures (write new browser tests on top of these):
     teardown if any occurred (a CSP violation is an error too).
 ``facilitator_page``
     A page of its own context, already logged in as the demo facilitator.
+``participant(name, network=None, viewport=None)``
+    A page of a new context that followed the demo join link, signed in as
+    ``name`` of ``network`` (its visible name; default the first network) and
+    connected to the live page.
 ``shot(page, name)``
     Saves a full-page screenshot to ``test-artifacts/<test name>-<name>.png``
     and returns its path.
@@ -27,9 +31,10 @@ Fixtures (write new browser tests on top of these):
 Waits: the CSP forbids eval, so ``page.wait_for_function("...")`` fails; wait with
 selectors (``body[data-connection=connected]``) or ``playwright.sync_api.expect``.
 
-Helpers: ``login(page, server)``, ``join(page, server, name, network=None)``
-(fills the join form at the current page; ``network`` is the visible name,
-default the first network).
+Helpers: ``login(page, server)``; ``join(page, server, name, network=None)``
+(fills the join form at the current page); ``start_meeting(page, server)`` (a
+facilitator's page starts the demo meeting from its page and waits for the
+connected console); ``connected(page)`` (waits for the live connection).
 """
 
 from __future__ import annotations
@@ -144,4 +149,26 @@ def join(page, server, name: str, network: str | None = None) -> None:
         page.select_option("#network", index=1)
     page.click("main form button[type=submit]")
     page.wait_for_selector("#participant")
+    connected(page)
+
+
+def connected(page) -> None:
     page.wait_for_selector("body[data-connection=connected]")
+
+
+@pytest.fixture
+def participant(new_page, live_server):
+    def make(name: str, network: str | None = None, viewport=None):
+        page = new_page(viewport=viewport)
+        page.goto(f"{live_server.url}/j/{live_server.code}")
+        join(page, live_server, name, network)
+        return page
+
+    return make
+
+
+def start_meeting(page, server) -> None:
+    page.goto(f"{server.url}/f/meetings/{server.meeting_id}")
+    page.click("#start-meeting")
+    page.wait_for_url(f"**/f/meetings/{server.meeting_id}/console")
+    connected(page)

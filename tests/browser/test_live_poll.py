@@ -6,31 +6,27 @@ from playwright.sync_api import expect
 
 from facilitation.store import format_code
 
-from .conftest import join
+from .conftest import connected, join, start_meeting
 
 PHONE = {"width": 360, "height": 740}
 DALMINE, BRESCIA = "Ambito di Dalmine", "Brescia"
 FIRST, SECOND = "Con una rete già attiva", "Con una rete in costruzione"
 
 
-def connected(page):
-    page.wait_for_selector("body[data-connection=connected]")
-
-
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_facilitator_runs_a_poll_two_participants_vote_and_see_results(live_server, facilitator_page, new_page, shot):
+def test_facilitator_runs_a_poll_two_participants_vote_and_see_results(
+    live_server, facilitator_page, new_page, participant, shot
+):
     server, fac = live_server, facilitator_page
 
     # The facilitator starts the demo meeting from its page and lands on the console.
     fac.goto(f"{server.url}/f/meetings/{server.meeting_id}")
     assert fac.inner_text("#join-code") == format_code(server.code)
     shot(fac, "meeting-page")
-    fac.click("#start-meeting")
-    fac.wait_for_url(f"**/f/meetings/{server.meeting_id}/console")
-    connected(fac)
+    start_meeting(fac, server)
     fac.wait_for_selector("#agenda .agenda-item.current")
 
     # The projector opens from the console, in a tab of its own.
@@ -41,9 +37,7 @@ def test_facilitator_runs_a_poll_two_participants_vote_and_see_results(live_serv
     connected(projector)
 
     # One participant follows the link on a phone, the other types the code on the home page.
-    ada = new_page(viewport=PHONE)
-    ada.goto(f"{server.url}/j/{server.code}")
-    join(ada, server, "Ada", DALMINE)
+    ada = participant("Ada", DALMINE, viewport=PHONE)
     bruno = new_page()
     bruno.goto(f"{server.url}/")
     bruno.fill("#code", format_code(server.code).lower())
