@@ -107,3 +107,17 @@ def test_the_same_exercise_type_registered_twice_fails_loudly(tmp_path, monkeypa
     monkeypatch.setenv("FACILITATION_INSTANCE", str(tmp_path))
     with pytest.raises(ValueError, match="exercise type 'poll' is registered twice"):
         create_app({"TESTING": True, "SECRET_KEY": "x", "PLUGINS": [twin.__name__]})
+
+
+def test_the_tutorial_rule_runs_without_a_server(monkeypatch):
+    """The pure-function check shown in docs/plugins.md, step 3."""
+    monkeypatch.syspath_prepend(str(PLUGINS))
+    from facilitation_mood import Mood
+
+    from facilitation import Action, Actor, State
+
+    state = State({}, config={"title": "?", "rounds": 1})
+    out = Mood().apply(state, Action("pick", {"mood": "sunny"}), Actor("participant", 1))
+    assert out.changes["counts"]["sunny"] == 1
+    again = Mood().apply(state.with_changes(out.changes), Action("pick", {"mood": "stormy"}), Actor("participant", 1))
+    assert again.changes["counts"] == {"sunny": 0, "cloudy": 0, "stormy": 1}
