@@ -16,8 +16,9 @@ Fixtures (write new browser tests on top of these):
     One headless chromium for the whole session.
 ``new_page(viewport=None)``
     A page in a NEW browser context (own cookies: one person each). Console
-    errors and page errors are collected in ``page.errors``; the test fails at
-    teardown if any occurred (a CSP violation is an error too).
+    errors, page errors, 5xx responses and resources that failed to load are
+    collected in ``page.errors``; the test fails at teardown if any occurred
+    (a CSP violation is a console error too).
 ``facilitator_page``
     A page of its own context, already logged in as the demo facilitator.
 ``participant(name, network=None, viewport=None)``
@@ -84,6 +85,16 @@ def browser():
         launched.close()
 
 
+# Chromium logs every failed load to the console too; responses are checked below.
+_RESOURCE = "Failed to load resource"
+
+
+def _failed(response) -> bool:
+    """A server error, or a script, style, image or XHR that did not load. A page
+    answered 4xx is the app's answer (a form with errors) and the test checks it."""
+    return response.status >= 500 or (response.status >= 400 and response.request.resource_type != "document")
+
+
 @pytest.fixture
 def new_page(browser, request):
     contexts = []
@@ -92,9 +103,11 @@ def new_page(browser, request):
         if hasattr(page, "errors"):
             return
         page.errors = []
-        page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text}"))
+        page.on(
+            "console", lambda m: m.type == "error" and not m.text.startswith(_RESOURCE) and page.errors.append(m.text)
+        )
         page.on("pageerror", lambda e: page.errors.append(f"page error: {e}"))
-        page.on("response", lambda r: r.status >= 400 and page.errors.append(f"HTTP {r.status}: {r.url}"))
+        page.on("response", lambda r: _failed(r) and page.errors.append(f"HTTP {r.status}: {r.url}"))
 
     def make(viewport=None):
         context = browser.new_context(viewport=viewport or {"width": 1280, "height": 860}, locale="it-IT")
