@@ -67,6 +67,7 @@ def server(tmp_path):
     running = start_demo_server(tmp_path / "instance")
     yield running
     running.stop()
+    print(running.log())  # shown by pytest only when the test failed
 
 
 def test_acknowledged_votes_survive_a_killed_server(server):

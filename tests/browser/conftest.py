@@ -11,7 +11,7 @@ Fixtures (write new browser tests on top of these):
     (a demo lab, five networks, a draft meeting of four polls). Attributes:
     ``url``, ``email``, ``password`` (demo facilitator), ``code`` and
     ``meeting_id`` (demo meeting), ``db_path``, ``log()``; ``stop()`` and
-    ``kill()``. Stopped at teardown.
+    ``kill()``. Stopped at teardown; its log is shown when the test fails.
 ``browser``
     One headless chromium for the whole session.
 ``new_page(viewport=None)``
@@ -70,6 +70,7 @@ def live_server(tmp_path):
     server = start_demo_server(tmp_path / "instance")
     yield server
     server.stop()
+    print(server.log())  # shown by pytest only when the test failed
 
 
 @pytest.fixture(scope="session")
