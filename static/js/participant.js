@@ -34,13 +34,15 @@
       const id = item.id;
       return live.action(id, type, payload).then((ack) => {
         if (ack.reply) personal[id] = Object.assign({}, personal[id], ack.reply);
-        // Show the saved answer as chosen at once, not at the next broadcast.
-        if (item && item.id === id) {
-          item = Object.assign({}, item, { personal: personal[id] });
-          renderExercise(stage, "participant", item, ctx);
-        }
         return ack;
       });
+    },
+    /* Render the current exercise again with the person's latest own part: an
+       exercise calls it after an ack to show the saved answer at once. */
+    refresh() {
+      if (!item) return;
+      item = Object.assign({}, item, { personal: personal[item.id] || {} });
+      renderExercise(stage, "participant", item, ctx);
     },
   };
 
