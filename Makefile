@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export FACILITATION_INSTANCE ?= $(CURDIR)/instance
+# Only folders that exist (bench/ may be absent from a checkout).
+LINT_PATHS := $(wildcard facilitation plugins tests bench) wsgi.py
 
-.PHONY: run test install deps-test vendor translations lint bench bench-full clean
+.PHONY: run test install deps-test vendor translations messages lint bench bench-full clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -26,8 +28,19 @@ static/vendor/socket.io.min.js: package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
 
+# Catalogs: `make messages` extracts every string and updates the .po files
+# (msgids are English; new strings arrive untranslated, never guessed);
+# `make translations` compiles them into .mo files (build outputs, not committed).
+CATALOGS := facilitation/translations
+POT := $(CATALOGS)/messages.pot
+
+messages: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project facilitation --copyright-holder "facilitation contributors" -o $(POT) .
+	$(BIN)/pybabel -q update -i $(POT) -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete -w 100
+
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d facilitation/translations
+	$(BIN)/pybabel -q compile -d $(CATALOGS)
 
 run: install
 	$(BIN)/facilitation migrate
@@ -47,12 +60,12 @@ deps-test:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; }
 
 test: install deps-test
-	$(BIN)/ruff check facilitation plugins tests bench wsgi.py
+	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check facilitation plugins tests bench wsgi.py
-	$(BIN)/ruff format --check facilitation plugins tests bench wsgi.py
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 bench: install
 	$(BIN)/python -m bench

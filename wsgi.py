@@ -1,4 +1,4 @@
-"""Production entry point: ``gunicorn -k eventlet -w 1 wsgi:app`` (see docs/deployment.md).
+"""Production entry point: ``gunicorn -k eventlet -w 1 wsgi:app`` (see README.md, Production).
 
 eventlet is patched here, before the app is imported, and nowhere else in the
 app. Set FACILITATION_ASYNC_MODE=gevent (and a gevent worker) to use gevent.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 SERVE_MODES = ("eventlet", "gevent", "threading")
 
@@ -25,6 +25,7 @@ def init_app(app) -> None:
 
 
 @click.command("create-facilitator")
+@with_appcontext
 @click.option("--email", prompt=True)
 @click.option("--name", prompt=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
@@ -48,6 +49,7 @@ def create_facilitator(email, name, password):
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
 def seed_demo(base_url):
     """Create a demo lab with networks and a meeting of polls (once), and print how to use it."""
@@ -59,6 +61,7 @@ def seed_demo(base_url):
 
 
 @click.command("plugins")
+@with_appcontext
 def plugins_command():
     """List installed plugins and the exercises they provide."""
     from flask import current_app
@@ -71,6 +74,7 @@ def plugins_command():
 
 
 @click.command("serve")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--async-mode", type=click.Choice(SERVE_MODES), default=None,

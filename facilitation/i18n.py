@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, pgettext
 from flask_babel import gettext as _
 
 RTL = {"ar", "he", "fa", "ur"}
@@ -70,8 +70,8 @@ def common_strings() -> dict:
         "ended": _("This meeting has ended. Thank you for taking part."),
         "locked": _("Answers are closed."),
         "pending": _("Not open yet"),
-        "open": _("Open"),
-        "closed": _("Locked"),
+        "open": pgettext("exercise status", "Open"),
+        "closed": pgettext("exercise status", "Locked"),
         "revealed": _("Results shown to participants"),
         "hidden": _("Results hidden from participants"),
         "online": _("online"),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from facilitation import create_app
-from facilitation import store
+from facilitation import create_app, store
 from facilitation.auth import create_facilitator
 from facilitation.db import borrowed, migrate, transaction
 

@@ -42,10 +42,18 @@
     live,
     t,
     send(type, payload) {
-      return live.action(item.id, type, payload).then((ack) => {
-        if (ack.reply) personal[item.id] = Object.assign({}, personal[item.id], ack.reply);
+      const id = item.id;
+      return live.action(id, type, payload).then((ack) => {
+        if (ack.reply) personal[id] = Object.assign({}, personal[id], ack.reply);
         return ack;
       });
+    },
+    /* Render the current exercise again with the person's latest own part: an
+       exercise calls it after an ack to show the saved answer at once. */
+    refresh() {
+      if (!item) return;
+      item = Object.assign({}, item, { personal: personal[item.id] || {} });
+      renderExercise(stage, "participant", item, ctx);
     },
   };
 

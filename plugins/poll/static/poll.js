@@ -57,7 +57,7 @@
     function send(value) {
       status.textContent = t("sending");
       ctx.send("answer", { value }).then(
-        () => { status.textContent = s("saved"); },
+        () => ctx.refresh(), // shows the answer chosen, and "saved"
         (err) => { status.textContent = err.message || t("not_sent"); }
       );
     }

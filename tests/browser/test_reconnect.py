@@ -1,0 +1,31 @@
+"""A lost connection brings the person back where they were: the server dies and comes back."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from .conftest import connected, start_meeting
+
+FIRST, SECOND = "Con una rete già attiva", "Da soli, per ora"
+
+
+def test_pages_reconnect_after_a_server_restart_and_keep_the_vote(live_server, facilitator_page, participant):
+    fac = facilitator_page
+    start_meeting(fac, live_server)
+    fac.click("#item-controls [data-cmd=open]")
+    ada = participant("Ada")
+    ada.click(f"button.choice:has-text('{FIRST}')")
+    expect(ada.locator("button.choice[aria-pressed=true]")).to_have_text(FIRST)
+
+    live_server.kill()
+    ada.wait_for_selector("body[data-connection=reconnecting]")
+    expect(ada.locator("#status")).not_to_be_empty()  # the person is told
+    live_server.start()  # same port, same database
+
+    for page in (ada, fac):
+        connected(page)
+    expect(ada.locator("button.choice[aria-pressed=true]")).to_have_text(FIRST)
+    ada.click(f"button.choice:has-text('{SECOND}')")
+    expect(ada.locator("button.choice[aria-pressed=true]")).to_have_text(SECOND)
+    expect(fac.locator("#exercise .bar-value")).to_have_text(["0 (0%)", "0 (0%)", "1 (100%)"])
+    expect(fac.locator("#people li.online")).to_have_count(1)
