@@ -1,4 +1,5 @@
-"""The click commands of ``facilitation``: migrate, create-facilitator, seed-demo, plugins, serve."""
+"""The click commands of ``facilitation``: migrate, create-facilitator, seed-demo, plugins, serve,
+backup, restore, purge."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ def cli():
 
 
 def init_app(app) -> None:
-    for command in (create_facilitator, seed_demo, plugins_command, serve):
+    for command in (create_facilitator, seed_demo, plugins_command, serve, backup_command, restore_command,
+                    purge_command):
         app.cli.add_command(command)
 
 
@@ -98,4 +100,54 @@ def serve(host, port, async_mode, max_connections):
     kwargs = {"allow_unsafe_werkzeug": True} if socketio.async_mode == "threading" else {}
     if socketio.async_mode == "eventlet":
         kwargs["max_size"] = max_connections
-    socketio.run(app, host=host, port=port, use_reloader=False, log_output=False, **kwargs)
+    from .backup import serving_lock
+
+    with serving_lock(app.config["DATABASE"]):
+        socketio.run(app, host=host, port=port, use_reloader=False, log_output=False, **kwargs)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--overwrite", is_flag=True, help="Replace PATH if it exists.")
+def backup_command(path, overwrite):
+    """Copy the database to PATH, consistently, even while meetings run."""
+    from flask import current_app
+
+    from .backup import BackupError, backup
+
+    try:
+        figures = backup(current_app.config["DATABASE"], path, overwrite=overwrite)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup written to {path}: " + ", ".join(f"{v} {k}" for k, v in figures.items()))
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Restore even if a server seems to be using the database.")
+def restore_command(path, force):
+    """Replace the database with the backup at PATH (stop the server first)."""
+    from flask import current_app
+
+    from .backup import BackupError, restore
+
+    try:
+        figures = restore(path, current_app.config["DATABASE"], force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored from {path}: " + ", ".join(f"{v} {k}" for k, v in figures.items()))
+
+
+@click.command("purge")
+@click.option("--days", type=float, default=None, help="Override RETENTION_DAYS.")
+def purge_command(days):
+    """Pseudonymise participants of meetings older than RETENTION_DAYS."""
+    from flask import current_app
+
+    from .db import borrowed, transaction
+    from .privacy import purge
+
+    days = current_app.config["RETENTION_DAYS"] if days is None else days
+    with borrowed(current_app) as db, transaction(db):
+        count = purge(db, float(days))
+    click.echo(f"{count} participants pseudonymised (meetings older than {days:g} days)")

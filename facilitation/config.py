@@ -18,6 +18,9 @@ DEFAULTS = {
     "LANGUAGES": {"it": "Italiano", "en": "English"},
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SOCKET_MAX_MESSAGE": 64 * 1024,
+    "SOCKET_RATE_PER_ADDRESS": (60, 300),  # live events a second from one address, and burst
+    "SOCKET_CONNECTIONS_PER_ADDRESS": 200,  # sockets open at once from one address (a school router)
+    "RETENTION_DAYS": 365,  # `facilitation purge` pseudonymises participants of meetings older than this
     "PUBLIC_URL": None,  # base of join links when behind a proxy
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

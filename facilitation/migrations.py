@@ -172,3 +172,19 @@ def m002_network_links_and_teams(db):
         ALTER TABLE meetings ADD COLUMN notice TEXT;
         """
     )
+
+
+@core()
+def m003_privacy_and_admission(db):
+    """Erased or pseudonymised participants are marked; meetings can admit people by hand.
+
+    Admission by hand is a flag beside ``admission`` (whose CHECK cannot be
+    altered in place): new participants wait until a facilitator decides."""
+    run_script(
+        db,
+        """
+        ALTER TABLE participants ADD COLUMN erased_at TEXT;
+        ALTER TABLE participants ADD COLUMN admitted INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE meetings ADD COLUMN admit_by_hand INTEGER NOT NULL DEFAULT 0;
+        """
+    )

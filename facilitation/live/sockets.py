@@ -7,8 +7,6 @@ and changes nothing.
 
 from __future__ import annotations
 
-import time
-
 from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
@@ -17,28 +15,9 @@ from .. import store
 from ..db import get_db, transaction
 from ..exercise import Actor
 from .engine import Connection, error, room_facilitators, room_participants, room_person, room_team
+from .limits import Limits
 
 PARTICIPANT_COOKIE = "fp_{}"
-
-
-class TokenBucket:
-    """Per-connection budgets: ``rate`` tokens a second, up to ``burst``."""
-
-    def __init__(self, rate: float, burst: float):
-        self.rate, self.burst = rate, burst
-        self.tokens, self.stamp = burst, time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
-
-
-RATE_CLASSES = {"vote": (5, 20), "edit": (20, 80), "chat": (1, 5), "control": (10, 30), "sync": (2, 10)}
 
 
 def participant_cookie(meeting_id) -> str:
@@ -51,7 +30,7 @@ class LiveNamespace(Namespace):
     def __init__(self, engine, namespace="/"):
         super().__init__(namespace)
         self.engine = engine
-        self.buckets: dict[str, dict[str, TokenBucket]] = {}
+        self.limits = Limits.from_config(engine.app.config)
 
     # Unknown events get an error ack instead of silence; nothing raises out.
     def trigger_event(self, event, *args):
@@ -72,12 +51,7 @@ class LiveNamespace(Namespace):
         return self.engine.connections.get(request.sid)
 
     def _allow(self, rate_class: str) -> bool:
-        buckets = self.buckets.setdefault(request.sid, {})
-        bucket = buckets.get(rate_class)
-        if bucket is None:
-            rate, burst = RATE_CLASSES[rate_class]
-            bucket = buckets[rate_class] = TokenBucket(rate, burst)
-        return bucket.take()
+        return self.limits.allow(request.sid, rate_class)
 
     def on_connect(self, auth=None):
         """Client -> server on connect, with ``auth = {meeting, role}``. The server
@@ -105,6 +79,9 @@ class LiveNamespace(Namespace):
             if not fid:
                 raise ConnectionRefusedError(_("Log in as a facilitator."))
             actor = Actor("facilitator", fid, session.get("facilitator_name", ""))
+        # Counted last: a refused connection never reaches disconnect, which uncounts.
+        if not self.limits.connect(request.sid, request.remote_addr or ""):
+            raise ConnectionRefusedError(_("Too many connections from your address."))
         conn = Connection(request.sid, actor, meeting_id, role)
         self.engine.connections[request.sid] = conn
         for room in self.engine.listening_rooms(conn):
@@ -119,7 +96,7 @@ class LiveNamespace(Namespace):
     def on_disconnect(self, reason=None):
         """Server side only: closes the attendance row and tells facilitators."""
         conn = self.engine.connections.pop(request.sid, None)
-        self.buckets.pop(request.sid, None)
+        self.limits.disconnect(request.sid)
         if conn is not None and conn.role in ("participant", "network"):
             self.engine.announce_team(conn)
         if conn is None or conn.role != "participant":
@@ -148,6 +125,8 @@ class LiveNamespace(Namespace):
             actor = Actor("facilitator", fid, session.get("facilitator_name", ""), auth["network"], f"n{auth['network']}")
         else:
             raise ConnectionRefusedError(_("This network link is not valid."))
+        if not self.limits.connect(request.sid, request.remote_addr or ""):
+            raise ConnectionRefusedError(_("Too many connections from your address."))
         conn = Connection(request.sid, actor, None, "network", link["id"] if link else None)
         self.engine.connections[request.sid] = conn
         for room in self.engine.listening_rooms(conn):

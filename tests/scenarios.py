@@ -1,0 +1,129 @@
+"""Scenarios on the real server, shared by tests (quick) and bench/ (full size):
+a vote burst with a SIGKILL in the middle, and the checks against the acks."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass, field
+
+from .serverproc import LiveClient, Server, wait_until
+
+
+@dataclass
+class Tally:
+    acked: int = 0
+    stored: int = 0
+    lost: int = 0
+    doubled: int = 0
+    not_sent: int = 0
+    refused: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, other: Tally) -> None:
+        for name in ("acked", "stored", "lost", "doubled", "not_sent", "refused"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.problems += other.problems
+
+
+def vote_burst(clients: list[LiveClient], item: int, votes: int, acks: dict, pause: float = 0.05) -> list:
+    """Start one thread per client casting ``votes`` votes; acks[client] collects (cid, seq, value)."""
+    def cast(client):
+        rng = random.Random()
+        for _ in range(votes):
+            value = rng.randrange(4)
+            ack = client.vote(item, value)
+            if ack.get("ok"):
+                acks[client].append((ack["cid"], ack["seq"], value))
+            elif ack["error"]["code"] == "not_sent":
+                acks.setdefault("not_sent", []).append(ack["cid"])
+            else:
+                acks.setdefault("refused", []).append(ack)
+            time.sleep(pause)
+
+    threads = [threading.Thread(target=cast, args=(c,), daemon=True) for c in clients]
+    for c in clients:
+        acks.setdefault(c, [])
+    for t in threads:
+        t.start()
+    return threads
+
+
+def crash_round(server: Server, seed: dict, clients: list[LiveClient], fac: LiveClient, *, votes: int = 12,
+                kill_after: float | None = None, down_for: float = 0.3) -> Tally:
+    """A vote burst; SIGKILL the server in the middle; restart it; let the burst finish; check."""
+    item = seed["items"][0]
+    acks: dict = {}
+    before = {c: c.snapshots for c in clients}
+    threads = vote_burst(clients, item, votes, acks)
+    time.sleep(kill_after if kill_after is not None else random.uniform(0.2, 0.8))
+    server.kill()
+    time.sleep(down_for)
+    server.start()
+    for t in threads:
+        t.join(120)
+    tally = check_acks(server.database, {c: acks[c] for c in clients}, item)
+    tally.not_sent = len(acks.get("not_sent", []))
+    tally.refused = len(acks.get("refused", []))
+    # Clients came back by themselves and got a fresh snapshot at least as new as their acks.
+    for c in clients:
+        if not wait_until(lambda c=c: c.sio.connected and c.snapshots > before[c], 20):
+            tally.problems.append(f"a client did not reconnect (snapshots {c.snapshots})")
+        last = max((seq for _, seq, _ in acks[c]), default=0)
+        if c.seq < last:
+            tally.problems.append(f"client seq {c.seq} behind its own ack {last}")
+    # The meeting goes on: a control after the restart reaches every participant.
+    if not wait_until(lambda: fac.sio.connected, 20):
+        tally.problems.append("the console did not reconnect")
+    marks = {c: len(c.events) for c in clients}
+    ack = fac.control("timer", seconds=60 + random.randrange(100))
+    if not ack.get("ok"):
+        tally.problems.append(f"control after restart refused: {ack}")
+    for c in clients:
+        if not wait_until(lambda c=c: any(n == "meeting" for n, _ in c.events[marks[c]:]), 10):
+            tally.problems.append("a participant did not receive the meeting update after the restart")
+    return tally
+
+
+def check_acks(database: str, acks: dict, item: int) -> Tally:
+    """Every acked cid stored exactly once; each person's stored answer is their last acked
+    one; tallies agree with the answers (an action applied twice would skew them)."""
+    tally = Tally()
+    conn = sqlite3.connect(database, timeout=30)
+    try:
+        for client, entries in acks.items():
+            for cid, _seq, _value in entries:
+                tally.acked += 1
+                count = conn.execute("SELECT count(*) FROM events WHERE client_id = ?", [cid]).fetchone()[0]
+                tally.stored += min(count, 1)
+                tally.lost += count == 0
+                tally.doubled += max(0, count - 1)
+            if entries:
+                pid = client.last_snapshot["me"]["id"]
+                found = conn.execute("SELECT value FROM exercise_state WHERE space = ? AND key = ?",
+                                     [f"i{item}", f"a:{pid}"]).fetchone()
+                last_value = max(entries, key=lambda e: e[1])[2]
+                if found is None or json.loads(found[0])["v"] != last_value:
+                    tally.problems.append(f"participant {pid}: stored {found and found[0]}, last acked {last_value}")
+        answers = [json.loads(v)["v"] for (v,) in conn.execute(
+            "SELECT value FROM exercise_state WHERE space = ? AND key LIKE 'a:%'", [f"i{item}"])]
+        stored_t = conn.execute("SELECT value FROM exercise_state WHERE space = ? AND key = 't'",
+                                [f"i{item}"]).fetchone()
+        if answers:
+            t = json.loads(stored_t[0])
+            expected = [answers.count(i) for i in range(len(t["c"]))]
+            if t["c"] != expected or t["n"] != len(answers):
+                tally.doubled += 1
+                tally.problems.append(f"tally {t} does not match the answers {expected}")
+    finally:
+        conn.close()
+    return tally
+
+
+def start_poll(fac: LiveClient, item: int) -> None:
+    for cmd, extra in (("start", {}), ("open", {"item": item})):
+        ack = fac.control(cmd, **extra)
+        assert ack.get("ok"), ack
