@@ -41,9 +41,9 @@ def create_app(test_config=None) -> Flask:
     app.extensions["facilitation.engine"] = engine
     socketio.on_namespace(LiveNamespace(engine))
 
-    from .views import admin, archive, auth, console, network, participant
+    from .views import admin, archive, auth, console, network, participant, people
 
-    for module in (auth, admin, console, participant, archive, network):
+    for module in (auth, admin, console, participant, archive, network, people):
         app.register_blueprint(module.bp)
     for batch in pm.hook.register_blueprints():
         for blueprint in batch or ():

@@ -1,0 +1,51 @@
+"""A meeting's participants for the facilitator: export one person's data, erase it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from .. import privacy, store
+from ..auth import login_required
+from ..db import dumps, get_db, transaction
+
+bp = Blueprint("people", __name__, url_prefix="/f")
+
+
+@bp.get("/meetings/<int:meeting_id>/participants")
+@login_required
+def participants(meeting_id):
+    db = get_db()
+    meeting = store.meeting(db, meeting_id)
+    if meeting is None:
+        abort(404)
+    return render_template("admin/participants.html", meeting=meeting,
+                           people=store.participants_with_presence(db, meeting_id))
+
+
+@bp.get("/participants/<int:participant_id>/export.json")
+@login_required
+def export(participant_id):
+    data = privacy.export_participant(get_db(), participant_id)
+    if data is None:
+        abort(404)
+    return Response(dumps(data), mimetype="application/json", headers={
+        "Content-Disposition": f"attachment; filename=participant-{participant_id}.json"})
+
+
+@bp.post("/participants/<int:participant_id>/erase")
+@login_required
+def erase(participant_id):
+    db = get_db()
+    person = store.participant(db, participant_id)
+    if person is None:
+        abort(404)
+    with transaction(db):
+        privacy.erase_participant(db, participant_id)
+    # Their open connections carry the old name: close them; the device link no longer works.
+    engine = current_app.extensions["facilitation.engine"]
+    for sid, conn in list(engine.connections.items()):
+        if conn.actor.kind == "participant" and conn.actor.id == participant_id:
+            engine.socketio.server.disconnect(sid, namespace="/")
+    flash(_("The participant's personal data was erased; their contributions stay, anonymous."), "ok")
+    return redirect(url_for("people.participants", meeting_id=person["meeting_id"]))

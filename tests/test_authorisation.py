@@ -1,0 +1,210 @@
+"""The authorisation matrix of docs/security.md, walked cell by cell against the real app.
+
+A route of ``app.url_map`` or an ``on_*`` handler without a row fails here; so
+does a cell whose behaviour differs from the table.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from flask import url_for
+
+from facilitation import store
+from facilitation.db import transaction
+from facilitation.exercise import Actor
+from facilitation.live.engine import Connection
+from facilitation.live.sockets import LiveNamespace
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "security.md"
+PRINCIPALS = ("anonymous", "participant_own", "participant_other", "participant_other_meeting",
+              "link_this", "link_other", "link_revoked", "facilitator", "api_token")
+
+
+def matrix() -> dict[str, dict[str, str]]:
+    rows = {}
+    for line in DOC.read_text().splitlines():
+        found = re.match(r"^\| `([^`]+)` \|(.*)\|\s*$", line)
+        if found:
+            cells = [c.strip() for c in found.group(2).split("|")]
+            assert len(cells) == len(PRINCIPALS), line
+            rows[found.group(1)] = dict(zip(PRINCIPALS, cells))
+    return rows
+
+
+ROWS = matrix()
+CELLS = [(row, who) for row, cells in ROWS.items() for who in PRINCIPALS if cells[who] != "n/a"]
+
+
+def test_every_route_and_every_socket_handler_has_a_row(app):
+    routes = {f"{method} {rule.endpoint}" for rule in app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    documented = {row for row in ROWS if not row.startswith("socket ")}
+    assert routes - documented == set(), "routes without a row in docs/security.md"
+    assert documented - routes == set(), "rows for routes that do not exist"
+    handlers = {name[3:] for name in dir(LiveNamespace) if name.startswith("on_")}
+    events = {row.split()[1] for row in ROWS if row.startswith("socket ")}
+    assert handlers - events == set(), "socket handlers without a row in docs/security.md"
+    for row in ROWS:
+        if row.startswith("socket "):
+            assert row in SOCKET_DRIVERS, f"no driver for {row!r}"
+    for cells in ROWS.values():
+        assert set(cells.values()) <= {"yes", "no", "n/a"}
+
+
+# the world: this meeting (live, a poll open), another meeting, fresh objects per cell -------
+
+@pytest.fixture
+def world(app, seeded, db, login):
+    engine = app.extensions["facilitation.engine"]
+    fac = Connection("setup", Actor("facilitator", seeded["facilitator"]), seeded["meeting"], "console")
+    with app.test_request_context():
+        assert engine.control(db, fac, {"cmd": "start"})["ok"]
+        assert engine.control(db, fac, {"cmd": "open", "item": seeded["single"]})["ok"]
+        other = Connection("setup", Actor("facilitator", seeded["facilitator"]), seeded["other_meeting"], "console")
+        assert engine.control(db, other, {"cmd": "start"})["ok"]
+    other_code = store.meeting(db, seeded["other_meeting"])["join_code"]
+
+    def join(code, network):
+        http = app.test_client()
+        response = http.post(f"/j/{code}", data={"name": "P", "organisation": "O", "network": str(network)})
+        assert response.status_code == 302
+        return http
+
+    def principal(who):
+        n1, n2 = seeded["networks"][:2]
+        if who == "participant_own":
+            return join(seeded["code"], n1), seeded["meeting"]
+        if who == "participant_other":
+            return join(seeded["code"], n2), seeded["meeting"]
+        if who == "participant_other_meeting":
+            return join(other_code, n1), seeded["other_meeting"]
+        http = app.test_client()
+        if who == "facilitator":
+            login(http)
+        # Network links (and API tokens) do not exist yet: such a visitor is an anonymous one.
+        return http, seeded["meeting"]
+
+    def fresh_objects():
+        with transaction(db):
+            item = store.add_item(db, seeded["meeting"], "poll", {"title": "T", "kind": "single",
+                                                                   "options": ["A", "B"]})
+            person = store.add_participant(db, seeded["meeting"], "Target", "", seeded["networks"][0])[0]
+        return {"meeting_id": seeded["meeting"], "item_id": item, "participant_id": person,
+                "network_id": seeded["networks"][0], "lab_id": seeded["lab"], "code": seeded["code"]}
+
+    return {"principal": principal, "objects": fresh_objects, "seeded": seeded}
+
+
+# HTTP -----------------------------------------------------------------------------------
+
+FORMS = {
+    "participant.join_by_code": lambda o: {"code": o["code"]},
+    "participant.join": lambda o: {"name": "Someone", "organisation": "Org", "network": str(o["network_id"])},
+    "i18n.choose": lambda o: {"lang": "en", "next": "/"},
+    "auth.login": lambda o: {"email": "fac@example.org", "password": "correct horse battery"},
+    "admin.networks": lambda o: {"name": f"Rete {uuid.uuid4().hex[:8]}"},
+    "admin.network_update": lambda o: {"name": f"Rete {uuid.uuid4().hex[:8]}"},
+    "admin.lab_new": lambda o: {"title": "Lab"},
+    "admin.lab": lambda o: {"title": "Lab"},
+    "admin.meeting_new": lambda o: {"title": "M"},
+    "admin.item_add": lambda o: {"type": "poll"},
+    "admin.item_edit": lambda o: {"title": "Q", "kind": "single", "options": "A\nB"},
+    "admin.item_move": lambda o: {"dir": "up"},
+}
+URL_VALUES = {"static": {"filename": "css/app.css"}, "poll.static": {"filename": "poll.js"}}
+
+
+def refused(response) -> bool:
+    if response.status_code in (401, 403, 404, 405, 410):
+        return True
+    return response.status_code == 302 and "/f/login" in response.headers.get("Location", "")
+
+
+def http_cell(app, world, method, endpoint, who) -> bool:
+    http, _meeting = world["principal"](who)
+    objects = world["objects"]()
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    values = {k: objects[k] for k in rule.arguments if k in objects} | URL_VALUES.get(endpoint, {})
+    with app.test_request_context():
+        url = url_for(endpoint, **values)
+    if method == "GET":
+        response = http.get(url)
+    else:
+        response = http.post(url, data=FORMS.get(endpoint, lambda o: {})(objects))
+    assert response.status_code < 500, (endpoint, response.status_code)
+    return not refused(response)
+
+
+# Socket.IO ------------------------------------------------------------------------------
+
+def _connect(app, http, meeting, role):
+    client = app.extensions["socketio"].test_client(app, flask_test_client=http,
+                                                    auth={"meeting": meeting, "role": role})
+    return client if client.is_connected() else None
+
+
+def _natural(app, world, who, anywhere=False):
+    """Connect as this visitor would: the console for a facilitator, else as a participant
+    of this meeting (or of their own meeting when ``anywhere``)."""
+    http, meeting = world["principal"](who)
+    if not anywhere:
+        meeting = world["seeded"]["meeting"]
+    return _connect(app, http, meeting, "console" if who == "facilitator" else "participant")
+
+
+def _connect_as(role):
+    def driver(app, world, who):
+        http, _ = world["principal"](who)
+        client = _connect(app, http, world["seeded"]["meeting"], role)
+        if client:
+            client.disconnect()
+        return client is not None
+    return driver
+
+
+def _disconnect(app, world, who):
+    client = _natural(app, world, who, anywhere=True)
+    if client is None:
+        return False
+    client.disconnect()
+    return not client.is_connected()
+
+
+def _ack(event, message, anywhere=False):
+    def driver(app, world, who):
+        client = _natural(app, world, who, anywhere=anywhere)
+        if client is None:
+            return False
+        ack = client.emit(event, message(world["seeded"]), callback=True)
+        client.disconnect()
+        assert isinstance(ack, dict) and "ok" in ack, ack
+        return ack["ok"]
+    return driver
+
+
+SOCKET_DRIVERS = {
+    "socket connect (participant)": _connect_as("participant"),
+    "socket connect (console)": _connect_as("console"),
+    "socket connect (projector)": _connect_as("projector"),
+    "socket disconnect": _disconnect,
+    "socket action (poll answer)": _ack(
+        "action", lambda s: {"item": s["single"], "type": "answer", "payload": {"value": 1}}, anywhere=True),
+    "socket control": _ack("control", lambda s: {"cmd": "timer", "seconds": 30}),
+    "socket sync": _ack("sync", lambda s: {"since": 0}),
+    "socket unknown event": _ack("no_such_event", lambda s: {"x": 1}),
+}
+
+
+@pytest.mark.parametrize("row,who", CELLS, ids=[f"{r}-{w}" for r, w in CELLS])
+def test_matrix_cell(app, world, row, who):
+    expected = ROWS[row][who] == "yes"
+    if row.startswith("socket "):
+        allowed = SOCKET_DRIVERS[row](app, world, who)
+    else:
+        method, endpoint = row.split()
+        allowed = http_cell(app, world, method, endpoint, who)
+    assert allowed == expected, f"{row} for {who}: expected {'allowed' if expected else 'refused'}"
