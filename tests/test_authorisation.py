@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from flask import url_for
 
-from facilitation import store
-from facilitation.db import transaction
+from facilitation import create_app, store
+from facilitation.auth import create_facilitator
+from facilitation.db import borrowed, migrate, transaction
 from facilitation.exercise import Actor
 from facilitation.live.engine import Connection
 from facilitation.live.sockets import LiveNamespace
@@ -36,6 +37,7 @@ def matrix() -> dict[str, dict[str, str]]:
 
 
 ROWS = matrix()
+PASSWORD = "correct horse battery"
 CELLS = [(row, who) for row, cells in ROWS.items() for who in PRINCIPALS if cells[who] != "n/a"]
 
 
@@ -57,16 +59,42 @@ def test_every_route_and_every_socket_handler_has_a_row(app):
 
 # the world: this meeting (live, a poll open), another meeting, fresh objects per cell -------
 
-@pytest.fixture
-def world(app, seeded, db, login):
-    engine = app.extensions["facilitation.engine"]
-    fac = Connection("setup", Actor("facilitator", seeded["facilitator"]), seeded["meeting"], "console")
-    with app.test_request_context():
-        assert engine.control(db, fac, {"cmd": "start"})["ok"]
-        assert engine.control(db, fac, {"cmd": "open", "item": seeded["single"]})["ok"]
-        other = Connection("setup", Actor("facilitator", seeded["facilitator"]), seeded["other_meeting"], "console")
-        assert engine.control(db, other, {"cmd": "start"})["ok"]
-    other_code = store.meeting(db, seeded["other_meeting"])["join_code"]
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """One app for the whole matrix: every cell makes its own visitor and its own objects."""
+    path = tmp_path_factory.mktemp("matrix")
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": str(path / "test.db"),
+                      "WTF_CSRF_ENABLED": False})
+    with borrowed(app) as db:
+        migrate(db, app.extensions["facilitation.registry"])
+    yield app
+    app.extensions["facilitation.pool"].close()
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    with borrowed(app) as db:
+        with transaction(db):
+            fid = create_facilitator(db, "fac@example.org", "Fac", PASSWORD)
+            n1 = store.save_network(db, {"name": "Ambito di Dalmine"})
+            n2 = store.save_network(db, {"name": "Brescia"})
+            lab = store.save_lab(db, {"title": "Lab"}, [n1, n2])
+            meeting = store.create_meeting(db, lab, {"title": "Incontro 1"})
+            single = store.add_item(db, meeting, "poll", {"title": "Q1", "kind": "single", "options": ["A", "B"]})
+            other_meeting = store.create_meeting(db, lab, {"title": "Incontro 2"})
+        seeded = {"facilitator": fid, "networks": [n1, n2], "lab": lab, "meeting": meeting, "single": single,
+                  "other_meeting": other_meeting, "code": store.meeting(db, meeting)["join_code"]}
+        engine = app.extensions["facilitation.engine"]
+        with app.test_request_context():
+            fac = Connection("setup", Actor("facilitator", fid), meeting, "console")
+            assert engine.control(db, fac, {"cmd": "start"})["ok"]
+            assert engine.control(db, fac, {"cmd": "open", "item": single})["ok"]
+            other = Connection("setup", Actor("facilitator", fid), other_meeting, "console")
+            assert engine.control(db, other, {"cmd": "start"})["ok"]
+        other_code = store.meeting(db, other_meeting)["join_code"]
+
+    def login(http):
+        assert http.post("/f/login", data={"email": "fac@example.org", "password": PASSWORD}).status_code == 302
 
     def join(code, network):
         http = app.test_client()
@@ -89,12 +117,13 @@ def world(app, seeded, db, login):
         return http, seeded["meeting"]
 
     def fresh_objects():
-        with transaction(db):
+        with borrowed(app) as db, transaction(db):
             item = store.add_item(db, seeded["meeting"], "poll", {"title": "T", "kind": "single",
                                                                    "options": ["A", "B"]})
             person = store.add_participant(db, seeded["meeting"], "Target", "", seeded["networks"][0])[0]
         return {"meeting_id": seeded["meeting"], "item_id": item, "participant_id": person,
-                "network_id": seeded["networks"][0], "lab_id": seeded["lab"], "code": seeded["code"]}
+                "network_id": seeded["networks"][0], "lab_id": seeded["lab"], "code": seeded["code"],
+                "networks": seeded["networks"]}
 
     return {"principal": principal, "objects": fresh_objects, "seeded": seeded}
 
@@ -105,11 +134,11 @@ FORMS = {
     "participant.join_by_code": lambda o: {"code": o["code"]},
     "participant.join": lambda o: {"name": "Someone", "organisation": "Org", "network": str(o["network_id"])},
     "i18n.choose": lambda o: {"lang": "en", "next": "/"},
-    "auth.login": lambda o: {"email": "fac@example.org", "password": "correct horse battery"},
+    "auth.login": lambda o: {"email": "fac@example.org", "password": PASSWORD},
     "admin.networks": lambda o: {"name": f"Rete {uuid.uuid4().hex[:8]}"},
     "admin.network_update": lambda o: {"name": f"Rete {uuid.uuid4().hex[:8]}"},
     "admin.lab_new": lambda o: {"title": "Lab"},
-    "admin.lab": lambda o: {"title": "Lab"},
+    "admin.lab": lambda o: {"title": "Lab", "networks": [str(n) for n in o["networks"]]},
     "admin.meeting_new": lambda o: {"title": "M"},
     "admin.item_add": lambda o: {"type": "poll"},
     "admin.item_edit": lambda o: {"title": "Q", "kind": "single", "options": "A\nB"},
