@@ -7,6 +7,7 @@ validates every inbound payload against them before the exercise sees it.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,15 @@ class Field:
     def choice_items(self):
         """(value, label) pairs for a choice field."""
         return [c if isinstance(c, tuple) else (c, c) for c in self.choices]
+
+
+def printable(value: str, *, multiline: bool = False) -> str:
+    """``value`` without control characters (NUL, terminal escapes, lone surrogates),
+    stripped; newlines and tabs kept when ``multiline``."""
+    keep = "\n\t" if multiline else ""
+    out = "".join(c for c in value if c in keep or unicodedata.category(c) not in ("Cc", "Cs")).strip()
+    # Only invisible characters (zero-width spaces, format marks) count as empty.
+    return out if any(unicodedata.category(c)[0] not in "CZ" for c in out) else ""
 
 
 def _clean_text(value: Any, f: Field) -> str:

@@ -7,7 +7,7 @@ and changes nothing.
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import request, session
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
@@ -42,7 +42,8 @@ class LiveNamespace(Namespace):
         except ConnectionRefusedError:
             raise
         except Exception:
-            current_app.logger.exception("socket handler failed: %s", event)
+            # The handler's app context is gone by now: log through the engine's app.
+            self.engine.app.logger.exception("socket handler failed: %s", event)
             if event in ("connect", "disconnect"):
                 raise ConnectionRefusedError(_("Server error.")) from None
             return error("server_error", _("Something went wrong on the server; nothing was changed."))

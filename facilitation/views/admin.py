@@ -9,7 +9,7 @@ from .. import store
 from ..auth import login_required
 from ..db import get_db, transaction
 from ..plugins import registry
-from ..schema import ValidationError, defaults, from_form, validate
+from ..schema import ValidationError, defaults, from_form, printable, validate
 
 bp = Blueprint("admin", __name__, url_prefix="/f")
 
@@ -19,7 +19,8 @@ MEETING_LIMITS = {"title": 160, "starts_at": 40}
 
 
 def _form_text(limits: dict) -> dict:
-    return {key: request.form.get(key, "").strip()[:limit] for key, limit in limits.items()}
+    return {key: printable(request.form.get(key, ""), multiline=key == "description")[:limit]
+            for key, limit in limits.items()}
 
 
 def _int_list(name: str) -> list[int]:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from .. import store
 from ..db import get_db, transaction
 from ..live.sockets import participant_cookie
+from ..schema import printable
 from .console import exercise_scripts
 
 bp = Blueprint("participant", __name__)
@@ -74,7 +75,7 @@ def join(code):
     networks = store.lab_networks(db, meeting["lab_id"])
     values = {"name": "", "organisation": "", "network": ""}
     if request.method == "POST":
-        values = {k: request.form.get(k, "").strip()[:120] for k in values}
+        values = {k: printable(request.form.get(k, ""))[:120] for k in values}
         errors = {}
         if meeting["admission"] == "locked":
             errors["_"] = _("The facilitator has closed admissions to this meeting.")
