@@ -83,4 +83,7 @@ def common_strings() -> dict:
         "participants_count": _("Participants online"),
         "unknown_exercise": _("This exercise cannot be shown here."),
         "move_to_team": _("Move to the team of"),
+        "waiting_room": _("Waiting to be admitted"),
+        "admit": _("Admit"),
+        "refuse": _("Refuse"),
     }

@@ -174,12 +174,12 @@ def delete_item(db, meeting_id, item_id):
 
 # participants --------------------------------------------------------------
 
-def add_participant(db, meeting_id, name, organisation, network_id):
+def add_participant(db, meeting_id, name, organisation, network_id, admitted=True):
     token = new_token()
     pid = db["participants"].insert(
         {"meeting_id": meeting_id, "name": name, "organisation": organisation,
          "network_id": network_id, "team": team_of_network(db, meeting_id, network_id),
-         "token_hash": hash_token(token)}
+         "token_hash": hash_token(token), "admitted": 1 if admitted else 0}
     ).last_pk
     return pid, token
 
@@ -225,6 +225,20 @@ def teams_of_meeting(db, meeting_id):
     return out
 
 
+# Admission by hand: ``admitted`` is 1 (in), 0 (waiting for a facilitator) or -1 (refused).
+WAITING, REFUSED = 0, -1
+
+
+def waiting_participants(db, meeting_id):
+    return rows(
+        db,
+        """SELECT p.id, p.name, p.organisation, p.network_id, n.name AS network
+           FROM participants p LEFT JOIN networks n ON n.id = p.network_id
+           WHERE p.meeting_id = ? AND p.admitted = 0 ORDER BY p.id""",
+        [meeting_id],
+    )
+
+
 def participant_by_token(db, token):
     if not token or len(token) > 100:
         return None
@@ -242,7 +256,7 @@ def participants_with_presence(db, meeting_id):
                   EXISTS(SELECT 1 FROM attendance a WHERE a.participant_id = p.id AND a.left_at IS NULL)
                   AS online
            FROM participants p LEFT JOIN networks n ON n.id = p.network_id
-           WHERE p.meeting_id = ? ORDER BY n.name, p.name""",
+           WHERE p.meeting_id = ? AND p.admitted = 1 ORDER BY n.name, p.name""",
         [meeting_id],
     )
 

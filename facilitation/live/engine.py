@@ -198,7 +198,7 @@ class Engine(TeamSpaces):
 
     def control(self, db, conn: Connection, message) -> dict:
         """A facilitator moves the meeting: start, end, goto, next, prev, open, lock,
-        reveal, hide, timer, admission. Persisted and sequenced like any action."""
+        reveal, hide, timer, admission, admit. Persisted and sequenced like any action."""
         try:
             envelope = validate(CONTROL_ENVELOPE, message)
         except ValidationError as exc:
@@ -274,8 +274,16 @@ class Engine(TeamSpaces):
                        [time.time() + seconds if seconds else None, mid])
             return []
         if cmd == "admission":
-            db.execute("UPDATE meetings SET admission = ? WHERE id = ?",
-                       ["locked" if envelope.get("locked") else "open", mid])
+            mode = envelope.get("mode") or ("locked" if envelope.get("locked") else "open")
+            db.execute("UPDATE meetings SET admission = ?, admit_by_hand = ? WHERE id = ?",
+                       ["locked" if mode == "locked" else "open", int(mode == "manual"), mid])
+            return []
+        if cmd == "admit":
+            found = db.execute("UPDATE participants SET admitted = ? WHERE id = ? AND meeting_id = ? AND admitted = ?",
+                               [1 if envelope.get("admit") else store.REFUSED, envelope.get("participant"), mid,
+                                store.WAITING])
+            if not found.rowcount:
+                raise ActionError("not_found", _("Nobody with this name is waiting."))
             return []
         if cmd == "message":
             db.execute("UPDATE meetings SET notice = ? WHERE id = ?", [envelope.get("text") or None, mid])
@@ -359,7 +367,8 @@ class Engine(TeamSpaces):
     def meeting_public(self, meeting) -> dict:
         return {"id": meeting["id"], "title": meeting["title"], "state": meeting["state"],
                 "current": meeting["current_item_id"], "timer_end": meeting["timer_end"],
-                "admission": meeting["admission"], "notice": meeting.get("notice"), "now": time.time()}
+                "admission": "manual" if meeting["admit_by_hand"] and meeting["admission"] == "open"
+                else meeting["admission"], "notice": meeting.get("notice"), "now": time.time()}
 
     def snapshot(self, db, conn: Connection) -> dict:
         if conn.role == "network":
@@ -383,6 +392,7 @@ class Engine(TeamSpaces):
                 {"id": i["id"], "type": i["exercise_type"], "status": i["status"], "revealed": bool(i["revealed"]),
                  "title": self._title(i)} for i in store.agenda(db, meeting["id"])]
             snap["participants"] = store.participants_with_presence(db, meeting["id"])
+            snap["waiting"] = store.waiting_participants(db, meeting["id"])
         return snap
 
     def personal_answers(self, db, meeting_id, actor: Actor) -> dict:
@@ -425,6 +435,7 @@ class Engine(TeamSpaces):
                 "agenda": [{"id": i["id"], "type": i["exercise_type"], "status": i["status"],
                             "revealed": bool(i["revealed"]), "title": self._title(i)}
                            for i in store.agenda(db, meeting_id)],
+                "waiting": store.waiting_participants(db, meeting_id),
             }, to=f"{room_facilitators(meeting_id)}:{role}")
 
     def sync(self, db, conn: Connection, message) -> dict:
@@ -512,12 +523,14 @@ def _envelopes():
     control = [
         Field("cmd", "choice", required=True, choices=(
             "start", "end", "goto", "next", "prev", "open", "lock", "reveal", "hide", "timer", "admission",
-            "message", "move", "merge")),
+            "message", "move", "merge", "admit")),
         Field("item", "int", min=1),
         Field("seconds", "int", min=0, max=4 * 3600),
         Field("locked", "bool", default=False),
+        Field("mode", "choice", choices=("open", "locked", "manual")),
         Field("text", "text", max_length=500),
         Field("participant", "int", min=1),
+        Field("admit", "bool", default=False),
         Field("team", "text", max_length=12),
         Field("networks", "ints", min=1),
         Field("cid", "id"),

@@ -74,6 +74,8 @@ class LiveNamespace(Namespace):
             person = store.participant_by_token(db, request.cookies.get(participant_cookie(meeting_id)))
             if person is None or person["meeting_id"] != meeting_id:
                 raise ConnectionRefusedError(_("Join the meeting first."))
+            if person["admitted"] != 1:
+                raise ConnectionRefusedError(_("Wait until the facilitator lets you in."))
             actor = Actor("participant", person["id"], person["name"], person["network_id"], person["team"])
         else:
             fid = session.get("facilitator_id")

@@ -52,6 +52,13 @@ def join_by_code():
     return redirect(url_for("participant.join", code=meeting["join_code"]))
 
 
+def _tell_facilitators_who_waits(db, meeting_id) -> None:
+    from ..live.engine import room_facilitators
+
+    current_app.extensions["facilitation.engine"].socketio.emit(
+        "admission", {"waiting": store.waiting_participants(db, meeting_id)}, to=room_facilitators(meeting_id))
+
+
 def _meeting_or_404(code):
     meeting = store.meeting_by_code(get_db(), code)
     if meeting is None:
@@ -66,6 +73,10 @@ def join(code):
     if meeting["join_code"] != code:
         return redirect(url_for("participant.join", code=meeting["join_code"]))
     person = store.participant_by_token(db, request.cookies.get(participant_cookie(meeting["id"])))
+    if person and person["meeting_id"] == meeting["id"] and person["admitted"] == store.WAITING:
+        return render_template("participant/waiting.html", meeting=meeting, me=person)
+    if person and person["meeting_id"] == meeting["id"] and person["admitted"] == store.REFUSED:
+        return render_template("participant/refused.html", meeting=meeting), 403
     if person and person["meeting_id"] == meeting["id"]:
         return render_template("participant/live.html", meeting=meeting, me=person,
                                network=store.network(db, person["network_id"]) if person["network_id"] else None,
@@ -85,9 +96,12 @@ def join(code):
         if network_id not in {n["id"] for n in networks}:
             errors["network"] = _("Choose your network.")
         if not errors:
+            by_hand = bool(meeting["admit_by_hand"])
             with transaction(db):
                 token = store.add_participant(db, meeting["id"], values["name"], values["organisation"],
-                                                 network_id)[1]
+                                              network_id, admitted=not by_hand)[1]
+            if by_hand:
+                _tell_facilitators_who_waits(db, meeting["id"])
             response = make_response(redirect(url_for("participant.join", code=meeting["join_code"])))
             response.set_cookie(participant_cookie(meeting["id"]), token, max_age=COOKIE_DAYS * 86400,
                                 httponly=True, samesite="Lax",

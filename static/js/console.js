@@ -10,7 +10,8 @@
   const agendaList = document.getElementById("agenda");
   const peopleBox = document.getElementById("people");
   const onlineCount = document.getElementById("online-count");
-  const admission = document.getElementById("admission-lock");
+  const admission = document.getElementById("admission-mode");
+  const waitingBox = document.getElementById("waiting");
   let meeting = null;
   let item = null;
   let agenda = [];
@@ -21,6 +22,9 @@
     role: "console",
     on: {
       snapshot: refresh,
+      admission(message) {
+        renderWaiting(message.waiting || []);
+      },
       meeting: update,
       results(message) {
         if (item && message.item && message.item.id === item.id) {
@@ -61,7 +65,8 @@
     if (message.agenda) agenda = message.agenda;
     item = message.item || null;
     timer.sync(meeting);
-    admission.checked = meeting.admission === "locked";
+    admission.value = meeting.admission;
+    if (message.waiting) renderWaiting(message.waiting);
     renderAgenda();
     renderItem();
   }
@@ -145,6 +150,29 @@
     );
   }
 
+  function renderWaiting(waiting) {
+    if (!waiting.length) {
+      waitingBox.replaceChildren();
+      return;
+    }
+    waitingBox.replaceChildren(
+      el("h4", { text: t("waiting_room") + " (" + waiting.length + ")" }),
+      el("ul", { class: "people waiting-list" },
+        ...waiting.map((p) =>
+          el("li", { dataset: { participant: String(p.id) } },
+            el("span", { text: p.name + (p.organisation ? " · " + p.organisation : "") + (p.network ? " · " + p.network : "") }),
+            " ",
+            el("button", { type: "button", class: "small", "data-admit": "yes",
+                           onclick: () => run("admit", { participant: p.id, admit: true }) }, t("admit")),
+            " ",
+            el("button", { type: "button", class: "small secondary", "data-admit": "no",
+                           onclick: () => run("admit", { participant: p.id, admit: false }) }, t("refuse"))
+          )
+        )
+      )
+    );
+  }
+
   function run(cmd, extra) {
     return live.control(cmd, extra).catch((err) => {
       document.getElementById("status").textContent = err.message || t("not_sent");
@@ -184,5 +212,5 @@
     run("timer", { seconds: Math.round(minutes * 60) });
   });
   document.getElementById("timer-stop").addEventListener("click", () => run("timer", { seconds: 0 }));
-  admission.addEventListener("change", () => run("admission", { locked: admission.checked }));
+  admission.addEventListener("change", () => run("admission", { mode: admission.value }));
 })();

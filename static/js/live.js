@@ -67,7 +67,7 @@
         this.call("snapshot", snap);
         this.resend();
       });
-      for (const name of ["meeting", "results", "event", "presence", "archived", "team_presence"]) {
+      for (const name of ["meeting", "results", "event", "presence", "archived", "team_presence", "admission"]) {
         this.socket.on(name, (message) => {
           if (message && typeof message.seq === "number") this.seen(message.seq);
           this.call(name, message);
