@@ -267,3 +267,83 @@ def wait_until(predicate, timeout: float = 20, step: float = 0.05) -> bool:
             return True
         time.sleep(step)
     return predicate()
+
+
+class Proxy:
+    """A TCP relay in front of the server whose link can be cut: ``cut()`` closes every
+    open connection and refuses new ones until ``restore()``, as a lost network does.
+    (The browser's offline emulation leaves open WebSockets alive, so it is not enough.)"""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.online = True
+        self.open: set[socket.socket] = set()
+        self.lock = threading.Lock()
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _accept(self):
+        while not self.closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.online:
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self.lock:
+                self.open |= {client, upstream}
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, source, sink):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+            with self.lock:
+                self.open -= {source, sink}
+
+    def cut(self) -> None:
+        self.online = False
+        with self.lock:
+            connections = list(self.open)
+        for s in connections:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def restore(self) -> None:
+        self.online = True
+
+    def close(self) -> None:
+        self.closed = True
+        self.cut()
+        self.listener.close()

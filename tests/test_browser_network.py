@@ -1,0 +1,98 @@
+"""A participant's network drops while voting (real browser, real server behind a cuttable link)."""
+
+import json
+import shutil
+import sqlite3
+
+import pytest
+
+from .serverproc import Proxy, Server, facilitator, wait_until
+
+pytestmark = pytest.mark.browser
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        pytest.skip("chromium is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    server = Server(tmp_path)
+    server.seed_info = server.seed(polls=1)
+    server.start()
+    proxy = Proxy(server.port)
+    yield server, proxy
+    proxy.close()
+    server.stop()
+
+
+def answers_of(database, name):
+    conn = sqlite3.connect(database)
+    try:
+        pid = conn.execute("SELECT id FROM participants WHERE name = ?", [name]).fetchone()[0]
+        events = conn.execute("SELECT payload FROM events WHERE actor = ? AND type = 'answer'",
+                              [f"participant:{pid}"]).fetchall()
+        return [json.loads(p)["value"] for (p,) in events]
+    finally:
+        conn.close()
+
+
+def test_a_vote_cast_offline_lands_exactly_once_after_reconnecting(browser, live_server):
+    server, proxy = live_server
+    seed = server.seed_info
+    fac = facilitator(server, seed)
+    for cmd, extra in (("start", {}), ("open", {"item": seed["items"][0]})):
+        assert fac.control(cmd, **extra)["ok"]
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{proxy.url}/j/{seed['code']}")
+        page.fill("#name", "Offline Olga")
+        page.select_option("#network", str(seed["networks"][0]))
+        page.click("form:has(#name) button[type=submit]")
+        page.wait_for_selector("body[data-connection=connected]")
+        page.wait_for_selector("button.choice")
+
+        proxy.cut()
+        context.set_offline(True)
+        page.wait_for_selector("body[data-connection=reconnecting]", timeout=15000)
+        status = page.locator("#status")
+        assert status.inner_text().strip() != "" and "status-reconnecting" in status.get_attribute("class")
+        page.locator("button.choice").nth(2).click()  # voted while offline
+        page.wait_for_timeout(1500)
+        assert answers_of(server.database, "Offline Olga") == [], "nothing can arrive while offline"
+
+        proxy.restore()
+        context.set_offline(False)
+        page.wait_for_selector("body[data-connection=connected]", timeout=20000)
+        assert wait_until(lambda: answers_of(server.database, "Offline Olga") == [2], 20)
+        page.wait_for_timeout(5000)  # past live.js's retry interval: a late resend must not count again
+        assert answers_of(server.database, "Offline Olga") == [2]
+        assert status.inner_text().strip() == ""
+
+        # Drop and come back repeatedly while voting: the last vote wins, once each.
+        for value in (0, 3, 1):
+            proxy.cut()
+            page.wait_for_selector("body[data-connection=reconnecting]", timeout=15000)
+            page.locator("button.choice").nth(value).click()
+            proxy.restore()
+            page.wait_for_selector("body[data-connection=connected]", timeout=20000)
+            assert wait_until(lambda v=value: answers_of(server.database, "Offline Olga")[-1:] == [v], 20)
+        assert answers_of(server.database, "Offline Olga") == [2, 0, 3, 1]
+        page.reload()
+        page.wait_for_selector("button.choice[aria-pressed=true]")
+        assert page.locator("button.choice[aria-pressed=true]").inner_text() == "B"
+    finally:
+        context.close()
+        fac.close()
