@@ -89,6 +89,28 @@ class Server:
             raise RuntimeError(done.stderr)
         return json.loads(done.stdout.strip().splitlines()[-1])
 
+    def python(self, code: str, **values) -> dict:
+        """Run ``code`` in a fresh process with ``app``, ``store``, ``db`` (inside a transaction)
+        and ``values`` defined; it sets ``result``, returned here (JSON)."""
+        import json
+
+        script = (
+            "import json, sys\n"
+            "from facilitation import create_app, store\n"
+            "from facilitation.db import borrowed, transaction\n"
+            "values = json.loads(sys.argv[1])\n"
+            "app = create_app()\n"
+            "with borrowed(app) as db, transaction(db):\n"
+            "    result = None\n"
+            + "".join(f"    {line}\n" for line in code.strip().splitlines())
+            + "print(json.dumps(result))\n"
+        )
+        done = subprocess.run([sys.executable, "-c", script, json.dumps(values)], env=self.env,
+                              capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            raise RuntimeError(done.stderr)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
     def start(self, timeout: float = 30) -> None:
         log = open(self.log, "ab")
         self.process = subprocess.Popen(

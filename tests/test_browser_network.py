@@ -1,29 +1,14 @@
 """A participant's network drops while voting (real browser, real server behind a cuttable link)."""
 
 import json
-import shutil
 import sqlite3
 
 import pytest
 
+from .browsing import browser  # noqa: F401
 from .serverproc import Proxy, Server, facilitator, wait_until
 
 pytestmark = pytest.mark.browser
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not executable:
-        pytest.skip("chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -1,0 +1,151 @@
+"""Cross-site scripting: script and HTML typed as names, organisations, answers, titles and
+options show as typed on every view, and nothing runs."""
+
+import pytest
+
+from .browsing import browser  # noqa: F401
+from .serverproc import PASSWORD, Server, facilitator
+
+pytestmark = pytest.mark.browser
+
+# Each sets window.__xss or opens a dialog if it ever runs; each fits an open answer (60).
+PAYLOADS = [
+    "<script>window.__xss=1</script>",
+    '<img src=x onerror="window.__xss=1">',
+    '"><svg onload=window.__xss=1>',
+    "</script><script>alert(1)</script>",
+    "<a href=\"javascript:alert(1)\">link</a>",
+    "{{7*7}} ${7*7} <b>bold</b> &amp;",
+    "'-alert(1)-' \u202eevil",
+    "<iframe srcdoc='<script>parent.__xss=1</script>'>",
+]
+
+SEED = """
+nets = [store.save_network(db, {"name": f"Rete {i} {p}", "lead_body": p}) for i, p in enumerate(values["p"])]
+lab = store.save_lab(db, {"title": "Lab " + values["p"][0], "theme": values["p"][1],
+                          "description": values["p"][2]}, nets)
+m = store.create_meeting(db, lab, {"title": "Incontro " + values["p"][3]})
+single = store.add_item(db, m, "poll", {"title": "Domanda " + values["p"][4], "kind": "single",
+                                         "options": values["p"][:4], "hide_results": False})
+words = store.add_item(db, m, "poll", {"title": "Parole " + values["p"][5], "kind": "open",
+                                        "hide_results": False})
+from facilitation.auth import create_facilitator
+create_facilitator(db, "fac@example.org", "Fac", values["password"])
+result = {"meeting": m, "lab": lab, "networks": nets, "single": single, "open": words,
+          "code": store.meeting(db, m)["join_code"]}
+"""
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, browser):  # noqa: F811
+    server = Server(tmp_path_factory.mktemp("xss"))
+    server.run("migrate")
+    seed = server.python(SEED, p=PAYLOADS, password=PASSWORD)
+    server.start()
+    fac = facilitator(server, {**seed})
+    assert fac.control("start")["ok"] and fac.control("open", item=seed["single"])["ok"]
+    dialogs = []
+    contexts = []
+    people = []
+    for i in range(3):
+        context = browser.new_context()
+        contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"{server.url}/j/{seed['code']}")
+        page.fill("#name", PAYLOADS[i])
+        page.fill("#organisation", PAYLOADS[-1 - i])
+        page.select_option("#network", str(seed["networks"][i]))
+        page.click("form:has(#name) button[type=submit]")
+        page.wait_for_selector("button.choice")
+        page.locator("button.choice").nth(i).click()
+        people.append(page)
+    assert fac.control("open", item=seed["open"])["ok"]
+    for i, page in enumerate(people):
+        page.wait_for_selector("input.poll-open:not([disabled])")
+        for payload in (PAYLOADS[i], PAYLOADS[i + 3]):
+            page.fill("input.poll-open", payload)
+            page.click("form.inline-row button[type=submit]")
+            page.wait_for_timeout(400)
+        page.fill("input.poll-open", PAYLOADS[i + 5])
+        page.click("form.inline-row button[type=submit]")
+        page.wait_for_selector(f"text={PAYLOADS[i + 5]}")
+    facilitator_context = browser.new_context()
+    contexts.append(facilitator_context)
+    page = facilitator_context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{server.url}/f/login")
+    page.fill("#email", "fac@example.org")
+    page.fill("#password", PASSWORD)
+    page.click("form:has(#email) button[type=submit]")
+    page.wait_for_url("**/f/")
+    yield {"server": server, "seed": seed, "people": people, "fac_page": page, "dialogs": dialogs, "fac": fac,
+           "browser": browser}
+    fac.close()
+    for context in contexts:
+        context.close()
+    server.stop()
+
+
+def assert_inert(page, dialogs, expected):
+    page.wait_for_timeout(300)
+    assert dialogs == [], f"a dialog opened on {page.url}: {dialogs}"
+    assert page.evaluate("window.__xss") is None, f"a payload ran on {page.url}"
+    assert page.locator("iframe, img[src=x], svg[onload], script:not([src]):not([type='application/json'])"
+                        ).count() == 0, f"payload markup became elements on {page.url}"
+    text = page.inner_text("body")
+    for payload in expected:
+        assert payload in text, f"{payload!r} not shown as typed on {page.url}"
+
+
+def test_participant_views_show_payloads_as_text(world):
+    seed = world["seed"]
+    for i, page in enumerate(world["people"]):
+        page.reload()
+        page.wait_for_selector("ul.cloud li")
+        assert_inert(page, world["dialogs"], [PAYLOADS[i], "Incontro " + PAYLOADS[3], "Parole " + PAYLOADS[5],
+                                              PAYLOADS[5], PAYLOADS[6], PAYLOADS[7]])
+    # The join page lists the networks' names.
+    page = world["browser"].new_page()
+    page.goto(f"{world['server'].url}/j/{seed['code']}")
+    assert_inert(page, world["dialogs"], [])
+    assert page.locator("#network option").all_inner_texts()[1:] == [
+        f"Rete {i} {p}" for i, p in sorted(enumerate(PAYLOADS), key=lambda x: f"Rete {x[0]} {x[1]}")]
+    page.close()
+
+
+def test_facilitator_views_show_payloads_as_text(world):
+    seed, page, server = world["seed"], world["fac_page"], world["server"]
+    everyone = PAYLOADS[:3]
+    views = [
+        (f"/f/meetings/{seed['meeting']}/console", "ul.cloud li", everyone[:1] + PAYLOADS[5:8]),
+        (f"/f/meetings/{seed['meeting']}/projector", "ul.cloud li", PAYLOADS[5:8]),
+        (f"/f/meetings/{seed['meeting']}/participants", "#participants", everyone + PAYLOADS[-3:]),
+        (f"/f/meetings/{seed['meeting']}", "h1", ["Incontro " + PAYLOADS[3]]),
+        (f"/f/labs/{seed['lab']}", "h1", ["Lab " + PAYLOADS[0]]),
+        ("/f/", "h1", ["Lab " + PAYLOADS[0]]),
+        ("/f/networks", "h1", []),
+    ]
+    for path, ready, expected in views:
+        page.goto(server.url + path)
+        page.wait_for_selector(ready)
+        assert_inert(page, world["dialogs"], expected)
+    # Console: the people panel lists the names typed at joining.
+    page.goto(f"{server.url}/f/meetings/{seed['meeting']}/console")
+    page.wait_for_selector("#people li")
+    assert_inert(page, world["dialogs"], everyone)
+    # Exercise forms hold titles and options as values, not markup.
+    page.goto(f"{server.url}/f/items/{seed['single']}")
+    assert_inert(page, world["dialogs"], [])
+    assert page.locator("#title, [name=title]").first.input_value() == "Domanda " + PAYLOADS[4]
+
+
+def test_archives_show_payloads_as_text(world):
+    seed, page, server, fac = world["seed"], world["fac_page"], world["server"], world["fac"]
+    for item in (seed["single"], seed["open"]):
+        fac.control("lock", item=item)
+    for i, network in enumerate(seed["networks"][:3]):
+        page.goto(f"{server.url}/f/networks/{network}/archive")
+        page.wait_for_selector("h1")
+        assert_inert(page, world["dialogs"], [f"Rete {i} {PAYLOADS[i]}", "Domanda " + PAYLOADS[4],
+                                              PAYLOADS[i + 5]])
