@@ -33,7 +33,7 @@ def answers_of(database, name):
         conn.close()
 
 
-def test_a_vote_cast_offline_lands_exactly_once_after_reconnecting(browser, live_server):
+def test_a_vote_cast_offline_lands_exactly_once_after_reconnecting(browser, live_server):  # noqa: F811
     server, proxy = live_server
     seed = server.seed_info
     fac = facilitator(server, seed)

@@ -1,7 +1,7 @@
 """Floods against the real server: message size, foreign origins, connections and events per address."""
 
-import socketio
 import pytest
+import socketio
 
 from .serverproc import Browserless, LiveClient, Server, facilitator, join_participants
 
