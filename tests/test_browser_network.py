@@ -65,16 +65,17 @@ def test_a_vote_cast_offline_lands_exactly_once_after_reconnecting(browser, live
         page.wait_for_timeout(5000)  # past live.js's retry interval: a late resend must not count again
         assert answers_of(server.database, "Offline Olga") == [2]
         assert status.inner_text().strip() == ""
+        assert page.locator("button.choice[aria-pressed=true]").inner_text() == "C", "the page shows the vote"
 
         # Drop and come back repeatedly while voting: the last vote wins, once each.
-        for value in (0, 3, 1):
+        for value in (0, 1):
             proxy.cut()
             page.wait_for_selector("body[data-connection=reconnecting]", timeout=15000)
             page.locator("button.choice").nth(value).click()
             proxy.restore()
             page.wait_for_selector("body[data-connection=connected]", timeout=20000)
             assert wait_until(lambda v=value: answers_of(server.database, "Offline Olga")[-1:] == [v], 20)
-        assert answers_of(server.database, "Offline Olga") == [2, 0, 3, 1]
+        assert answers_of(server.database, "Offline Olga") == [2, 0, 1]
         page.reload()
         page.wait_for_selector("button.choice[aria-pressed=true]")
         assert page.locator("button.choice[aria-pressed=true]").inner_text() == "B"
