@@ -43,7 +43,7 @@ def test_backup_during_a_write_burst_is_consistent_and_restores(tmp_path):
         start_poll(fac, item)
         clients = join_participants(server, seed, 4)
         acks: dict = {}
-        threads = vote_burst(clients, item, 20, acks, pause=0.1)
+        threads = vote_burst(clients, item, 12, acks, pause=0.1)
         copies = []
         while any(t.is_alive() for t in threads):
             path = tmp_path / f"copy{len(copies)}.db"

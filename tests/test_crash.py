@@ -29,12 +29,12 @@ def test_sigkill_during_a_vote_burst_loses_no_ack_and_doubles_nothing(server):
     total = Tally()
     try:
         for _ in range(2):
-            total.add(crash_round(server, seed, clients, server.fac, votes=10))
+            total.add(crash_round(server, seed, clients, server.fac, votes=8))
     finally:
         for c in clients:
             c.close()
     assert total.problems == []
-    assert total.acked == 2 * 4 * 10 and total.not_sent == 0
+    assert total.acked == 2 * 4 * 8 and total.not_sent == 0
     assert (total.lost, total.doubled) == (0, 0)
     assert total.stored == total.acked
 

@@ -77,17 +77,12 @@ def test_participant_and_session_cookies_are_httponly_lax_and_secure_in_producti
         app.extensions["facilitation.pool"].close()
 
 
-def test_csp_forbids_inline_script_and_style(client_app):
-    response = client_app.test_client().get("/")
+def test_csp_forbids_inline_script_and_style(app):
+    response = app.test_client().get("/")
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "style-src 'self'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"
-
-
-@pytest.fixture
-def client_app(app):
-    return app
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
