@@ -71,8 +71,15 @@ def app(tmp_path_factory):
     app.extensions["facilitation.pool"].close()
 
 
+CANVAS = {"goal": "Una comunità che accoglie", "needs": "", "strategies": [], "roles": [], "interactions": []}
+BOGUS_LINK = "not-a-link-of-any-network-at-all"
+
+
 @pytest.fixture(scope="module")
 def world(app):
+    from facilitation_squad.canvas import SCHEMA
+    from facilitation_squad.versions import add_version
+
     with borrowed(app) as db:
         with transaction(db):
             fid = create_facilitator(db, "fac@example.org", "Fac", PASSWORD)
@@ -81,17 +88,24 @@ def world(app):
             lab = store.save_lab(db, {"title": "Lab"}, [n1, n2])
             meeting = store.create_meeting(db, lab, {"title": "Incontro 1"})
             single = store.add_item(db, meeting, "poll", {"title": "Q1", "kind": "single", "options": ["A", "B"]})
+            squad = store.add_item(db, meeting, "squad", {"title": "La squadra"})
             other_meeting = store.create_meeting(db, lab, {"title": "Incontro 2"})
+            add_version(db, n1, {"schema": SCHEMA, "canvas": {"schema": SCHEMA, **CANVAS}, "reason": "closed",
+                                 "authors": ["Ada"]}, "Squad")
+            revoked = store.issue_network_link(db, n1, fid)
+            this_link = store.issue_network_link(db, n1, fid)  # revokes the first one
+            other_link = store.issue_network_link(db, n2, fid)
         seeded = {"facilitator": fid, "networks": [n1, n2], "lab": lab, "meeting": meeting, "single": single,
-                  "other_meeting": other_meeting, "code": store.meeting(db, meeting)["join_code"]}
+                  "squad": squad, "other_meeting": other_meeting, "code": store.meeting(db, meeting)["join_code"]}
         engine = app.extensions["facilitation.engine"]
         with app.test_request_context():
             fac = Connection("setup", Actor("facilitator", fid), meeting, "console")
-            assert engine.control(db, fac, {"cmd": "start"})["ok"]
-            assert engine.control(db, fac, {"cmd": "open", "item": single})["ok"]
+            for cmd in ({"cmd": "start"}, {"cmd": "open", "item": single}, {"cmd": "open", "item": squad}):
+                assert engine.control(db, fac, cmd)["ok"], cmd
             other = Connection("setup", Actor("facilitator", fid), other_meeting, "console")
             assert engine.control(db, other, {"cmd": "start"})["ok"]
         other_code = store.meeting(db, other_meeting)["join_code"]
+    tokens = {"link_this": this_link, "link_other": other_link, "link_revoked": revoked}
 
     def login(http):
         assert http.post("/f/login", data={"email": "fac@example.org", "password": PASSWORD}).status_code == 302
@@ -103,27 +117,31 @@ def world(app):
         return http
 
     def principal(who):
+        """(HTTP client with this visitor's cookies, the meeting they belong to, their link secret)."""
         n1, n2 = seeded["networks"][:2]
         if who == "participant_own":
-            return join(seeded["code"], n1), seeded["meeting"]
+            return join(seeded["code"], n1), seeded["meeting"], BOGUS_LINK
         if who == "participant_other":
-            return join(seeded["code"], n2), seeded["meeting"]
+            return join(seeded["code"], n2), seeded["meeting"], BOGUS_LINK
         if who == "participant_other_meeting":
-            return join(other_code, n1), seeded["other_meeting"]
+            return join(other_code, n1), seeded["other_meeting"], BOGUS_LINK
         http = app.test_client()
         if who == "facilitator":
             login(http)
-        # Network links (and API tokens) do not exist yet: such a visitor is an anonymous one.
-        return http, seeded["meeting"]
+        if who in tokens:
+            http.get(f"/n/{tokens[who]}")  # as a team member opening their link (a session of their own)
+            return http, None, tokens[who]
+        return http, seeded["meeting"], BOGUS_LINK
 
     def fresh_objects():
         with borrowed(app) as db, transaction(db):
             item = store.add_item(db, seeded["meeting"], "poll", {"title": "T", "kind": "single",
                                                                    "options": ["A", "B"]})
             person = store.add_participant(db, seeded["meeting"], "Target", "", seeded["networks"][0])[0]
+            spare = store.save_network(db, {"name": f"Spare {uuid.uuid4().hex[:8]}"})
         return {"meeting_id": seeded["meeting"], "item_id": item, "participant_id": person,
                 "network_id": seeded["networks"][0], "lab_id": seeded["lab"], "code": seeded["code"],
-                "networks": seeded["networks"]}
+                "networks": seeded["networks"], "spare_network": spare, "number": 1, "type_name": "squad"}
 
     return {"principal": principal, "objects": fresh_objects, "seeded": seeded}
 
@@ -144,7 +162,9 @@ FORMS = {
     "admin.item_edit": lambda o: {"title": "Q", "kind": "single", "options": "A\nB"},
     "admin.item_move": lambda o: {"dir": "up"},
 }
-URL_VALUES = {"static": {"filename": "css/app.css"}, "poll.static": {"filename": "poll.js"}}
+URL_VALUES = {"static": {"filename": "css/app.css"}, "poll.static": {"filename": "poll.js"},
+              "squad.static": {"filename": "squad.js"}}
+QUERY = {"squad.n_compare_view": "?a=1&b=1", "squad.f_compare_view": "?a=1&b=1"}
 
 
 def refused(response) -> bool:
@@ -153,42 +173,67 @@ def refused(response) -> bool:
     return response.status_code == 302 and "/f/login" in response.headers.get("Location", "")
 
 
+# Issuing or revoking a link in a cell must not rotate the links the other cells use.
+SPARE_NETWORK = {"network.issue", "network.revoke"}
+THIS_NETWORK = "Ambito di Dalmine"
+
+
 def http_cell(app, world, method, endpoint, who) -> bool:
-    http, _meeting = world["principal"](who)
+    http, _meeting, token = world["principal"](who)
     objects = world["objects"]()
+    if endpoint in SPARE_NETWORK:
+        objects["network_id"] = objects["spare_network"]
+    objects["token"] = token
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {k: objects[k] for k in rule.arguments if k in objects} | URL_VALUES.get(endpoint, {})
     with app.test_request_context():
-        url = url_for(endpoint, **values)
+        url = url_for(endpoint, **values) + QUERY.get(endpoint, "")
     if method == "GET":
         response = http.get(url)
     else:
         response = http.post(url, data=FORMS.get(endpoint, lambda o: {})(objects))
     assert response.status_code < 500, (endpoint, response.status_code)
-    return not refused(response)
+    if refused(response):
+        return False
+    if "token" in rule.arguments and who == "link_other":
+        # Another network's link opens that network's own pages: this network's never show.
+        return THIS_NETWORK in response.get_data(as_text=True)
+    return True
 
 
 # Socket.IO ------------------------------------------------------------------------------
 
-def _connect(app, http, meeting, role):
-    client = app.extensions["socketio"].test_client(app, flask_test_client=http,
-                                                    auth={"meeting": meeting, "role": role})
+def _connect(app, http, auth):
+    client = app.extensions["socketio"].test_client(app, flask_test_client=http, auth=auth)
     return client if client.is_connected() else None
 
 
-def _natural(app, world, who, anywhere=False):
-    """Connect as this visitor would: the console for a facilitator, else as a participant
-    of this meeting (or of their own meeting when ``anywhere``)."""
-    http, meeting = world["principal"](who)
-    if not anywhere:
-        meeting = world["seeded"]["meeting"]
-    return _connect(app, http, meeting, "console" if who == "facilitator" else "participant")
+def _natural(app, world, who, anywhere=False, workspace=False):
+    """Connect as this visitor would: the console for a facilitator (or their network's workspace),
+    a network link to its workspace, else as a participant of this meeting (or of their own
+    meeting when ``anywhere``)."""
+    http, meeting, token = world["principal"](who)
+    seeded = world["seeded"]
+    if who == "facilitator":
+        auth = ({"role": "network", "network": seeded["networks"][0]} if workspace
+                else {"meeting": seeded["meeting"], "role": "console"})
+    elif who.startswith("link_"):
+        auth = {"role": "network", "link": token, "name": "Team"}
+    else:
+        auth = {"meeting": meeting if anywhere else seeded["meeting"], "role": "participant"}
+    return _connect(app, http, auth)
 
 
 def _connect_as(role):
     def driver(app, world, who):
-        http, _ = world["principal"](who)
-        client = _connect(app, http, world["seeded"]["meeting"], role)
+        http, _, token = world["principal"](who)
+        seeded = world["seeded"]
+        if role == "network":
+            auth = ({"role": "network", "network": seeded["networks"][0]} if who == "facilitator"
+                    else {"role": "network", "link": token})
+        else:
+            auth = {"meeting": seeded["meeting"], "role": role}
+        client = _connect(app, http, auth)
         if client:
             client.disconnect()
         return client is not None
@@ -203,28 +248,41 @@ def _disconnect(app, world, who):
     return not client.is_connected()
 
 
-def _ack(event, message, anywhere=False):
+def _ack(event, message, anywhere=False, workspace=False):
     def driver(app, world, who):
-        client = _natural(app, world, who, anywhere=anywhere)
+        client = _natural(app, world, who, anywhere=anywhere, workspace=workspace)
         if client is None:
             return False
-        ack = client.emit(event, message(world["seeded"]), callback=True)
+        ack = client.emit(event, message(world["seeded"], who), callback=True)
         client.disconnect()
         assert isinstance(ack, dict) and "ok" in ack, ack
         return ack["ok"]
     return driver
 
 
+def _squad_add(seeded, who):
+    message = {"item": seeded["squad"], "type": "add",
+               "payload": {"kind": "strategy", "id": uuid.uuid4().hex[:12], "fields": {"title": "S"}}}
+    if who == "facilitator":
+        message["team"] = f"n{seeded['networks'][0]}"
+    return message
+
+
 SOCKET_DRIVERS = {
     "socket connect (participant)": _connect_as("participant"),
     "socket connect (console)": _connect_as("console"),
     "socket connect (projector)": _connect_as("projector"),
+    "socket connect (network)": _connect_as("network"),
     "socket disconnect": _disconnect,
     "socket action (poll answer)": _ack(
-        "action", lambda s: {"item": s["single"], "type": "answer", "payload": {"value": 1}}, anywhere=True),
-    "socket control": _ack("control", lambda s: {"cmd": "timer", "seconds": 30}),
-    "socket sync": _ack("sync", lambda s: {"since": 0}),
-    "socket unknown event": _ack("no_such_event", lambda s: {"x": 1}),
+        "action", lambda s, w: {"item": s["single"], "type": "answer", "payload": {"value": 1}}, anywhere=True),
+    "socket action (squad edit in a meeting)": _ack("action", _squad_add, anywhere=True),
+    "socket action (squad edit in a network workspace)": _ack(
+        "action", lambda s, w: {"workspace": "squad", "type": "add", "payload": {
+            "kind": "role", "id": uuid.uuid4().hex[:12], "fields": {"title": "R"}}}, workspace=True),
+    "socket control": _ack("control", lambda s, w: {"cmd": "timer", "seconds": 30}),
+    "socket sync": _ack("sync", lambda s, w: {"since": 0}),
+    "socket unknown event": _ack("no_such_event", lambda s, w: {"x": 1}),
 }
 
 
