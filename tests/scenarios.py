@@ -8,6 +8,7 @@ import random
 import sqlite3
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 
 from .serverproc import LiveClient, Server, wait_until
@@ -29,13 +30,15 @@ class Tally:
         self.problems += other.problems
 
 
-def vote_burst(clients: list[LiveClient], item: int, votes: int, acks: dict, pause: float = 0.05) -> list:
-    """Start one thread per client casting ``votes`` votes; acks[client] collects (cid, seq, value)."""
+def vote_burst(clients: list[LiveClient], item: int, votes: int, acks: dict, pause: float = 0.05,
+               canvas: bool = False) -> list:
+    """Start one thread per client casting ``votes`` votes (or, with ``canvas``, adding as many
+    strategies to their team's squad canvas); acks[client] collects (cid, seq, value or unit id)."""
     def cast(client):
         rng = random.Random()
         for _ in range(votes):
-            value = rng.randrange(4)
-            ack = client.vote(item, value)
+            value = uuid.uuid4().hex[:12] if canvas else rng.randrange(4)
+            ack = client.add_strategy(item, value) if canvas else client.vote(item, value)
             if ack.get("ok"):
                 acks[client].append((ack["cid"], ack["seq"], value))
             elif ack["error"]["code"] == "not_sent":
@@ -53,19 +56,21 @@ def vote_burst(clients: list[LiveClient], item: int, votes: int, acks: dict, pau
 
 
 def crash_round(server: Server, seed: dict, clients: list[LiveClient], fac: LiveClient, *, votes: int = 12,
-                kill_after: float | None = None, down_for: float = 0.3) -> Tally:
-    """A vote burst; SIGKILL the server in the middle; restart it; let the burst finish; check."""
-    item = seed["items"][0]
+                kill_after: float | None = None, down_for: float = 0.3, canvas: bool = False) -> Tally:
+    """A vote burst (or a canvas editing burst); SIGKILL the server in the middle; restart it;
+    let the burst finish; check."""
+    item = seed["squad"] if canvas else seed["items"][0]
     acks: dict = {}
     before = {c: c.snapshots for c in clients}
-    threads = vote_burst(clients, item, votes, acks)
+    threads = vote_burst(clients, item, votes, acks, canvas=canvas)
     time.sleep(kill_after if kill_after is not None else random.uniform(0.2, 0.8))
     server.kill()
     time.sleep(down_for)
     server.start()
     for t in threads:
         t.join(120)
-    tally = check_acks(server.database, {c: acks[c] for c in clients}, item)
+    check = check_edits if canvas else check_acks
+    tally = check(server.database, {c: acks[c] for c in clients}, item)
     tally.not_sent = len(acks.get("not_sent", []))
     tally.refused = len(acks.get("refused", []))
     # Clients came back by themselves and got a fresh snapshot at least as new as their acks.
@@ -118,6 +123,34 @@ def check_acks(database: str, acks: dict, item: int) -> Tally:
             if t["c"] != expected or t["n"] != len(answers):
                 tally.doubled += 1
                 tally.problems.append(f"tally {t} does not match the answers {expected}")
+    finally:
+        conn.close()
+    return tally
+
+
+def check_edits(database: str, acks: dict, item: int) -> Tally:
+    """Every acked canvas edit stored once, and its unit in the canvas of the sender's team,
+    once; no unit nobody acked."""
+    tally = Tally()
+    conn = sqlite3.connect(database, timeout=30)
+    try:
+        expected: dict[str, set] = {}
+        for client, entries in acks.items():
+            team = client.last_snapshot["me"]["team"]
+            for cid, _seq, unit_id in entries:
+                tally.acked += 1
+                count = conn.execute("SELECT count(*) FROM events WHERE client_id = ?", [cid]).fetchone()[0]
+                tally.stored += min(count, 1)
+                tally.lost += count == 0
+                tally.doubled += max(0, count - 1)
+                expected.setdefault(team, set()).add(f"s:{unit_id}")
+        for team, keys in expected.items():
+            stored = {k for (k,) in conn.execute(
+                "SELECT key FROM exercise_state WHERE space = ? AND key LIKE 's:%'", [f"i{item}:{team}"])}
+            if keys - stored:
+                tally.problems.append(f"team {team}: acked units missing {sorted(keys - stored)[:3]}")
+            if stored - keys:
+                tally.problems.append(f"team {team}: units nobody acked {sorted(stored - keys)[:3]}")
     finally:
         conn.close()
     return tally

@@ -62,7 +62,7 @@ class Server:
 
     def seed(self, polls: int = 2, networks: int = 2) -> dict:
         """Migrate and seed through the app's own store functions: a facilitator,
-        networks, a lab and a meeting with polls."""
+        networks, a lab and a meeting with polls and a squad canvas."""
         self.run("migrate")
         code = (
             "import json, sys\n"
@@ -78,7 +78,8 @@ class Server:
             "    items = [store.add_item(db, m, 'poll', {'title': f'Q{i}', 'kind': 'single',"
             " 'options': ['A', 'B', 'C', 'D'], 'hide_results': False})"
             f" for i in range({polls})]\n"
-            "    print(json.dumps({'meeting': m, 'networks': nets, 'items': items,"
+            "    squad = store.add_item(db, m, 'squad', {'title': 'La squadra'})\n"
+            "    print(json.dumps({'meeting': m, 'networks': nets, 'items': items, 'squad': squad,"
             " 'code': store.meeting(db, m)['join_code']}))\n"
         )
         import json
@@ -249,6 +250,10 @@ class LiveClient:
                     self.seq = max(self.seq, ack["seq"])
             return {**(ack or {}), "cid": cid}
         return {"ok": False, "error": {"code": "not_sent"}, "cid": cid}
+
+    def add_strategy(self, item: int, unit_id: str) -> dict:
+        return self.send("action", {"item": item, "type": "add", "payload": {
+            "kind": "strategy", "id": unit_id, "fields": {"title": f"Strategia {unit_id}"}}})
 
     def vote(self, item: int, value) -> dict:
         return self.send("action", {"item": item, "type": "answer", "payload": {"value": value}})

@@ -17,6 +17,8 @@ def server(tmp_path_factory):
     server.start()
     fac = facilitator(server, server.seed_info)
     start_poll(fac, server.seed_info["items"][0])
+    assert fac.control("open", item=server.seed_info["squad"])["ok"]
+    assert fac.control("goto", item=server.seed_info["items"][0])["ok"]
     server.fac = fac
     yield server
     fac.close()
@@ -37,6 +39,18 @@ def test_sigkill_during_a_vote_burst_loses_no_ack_and_doubles_nothing(server):
     assert total.acked == 2 * 4 * 8 and total.not_sent == 0
     assert (total.lost, total.doubled) == (0, 0)
     assert total.stored == total.acked
+
+
+def test_sigkill_during_a_canvas_editing_burst_loses_no_edit_and_doubles_nothing(server):
+    seed = server.seed_info
+    clients = join_participants(server, seed, 4, prefix="Editor")
+    try:
+        tally = crash_round(server, seed, clients, server.fac, votes=8, canvas=True)
+    finally:
+        for c in clients:
+            c.close()
+    assert tally.problems == []
+    assert tally.acked == 4 * 8 and (tally.lost, tally.doubled) == (0, 0) and tally.stored == tally.acked
 
 
 def test_clients_dropping_and_coming_back_while_voting_end_with_the_same_state(server):
