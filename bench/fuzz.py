@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FUZZ_TESTS = 5  # the @given tests of the module
 
 
 class Report:

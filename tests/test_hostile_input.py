@@ -7,6 +7,8 @@ examples per test (bench/fuzz.py runs thousands).
 
 from __future__ import annotations
 
+import io
+import json
 import os
 from collections import Counter
 from urllib.parse import urlencode
@@ -16,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facilitation import auth, store
+from facilitation.db import transaction
 from facilitation.views import participant
 
 from .conftest import control
@@ -244,3 +247,55 @@ def test_unknown_events_and_types_leave_the_meeting_running(live, seeded, db):
                             callback=True)["error"]["code"] == "not_found"
     assert table_counts(db) == before
     assert store.meeting(db, seeded["meeting"])["state"] == "live"
+
+
+# the squad canvas: live edits in a meeting and in a network's workspace, and JSON imports ---------
+
+SQUAD_TYPES = ["add", "edit", "delete", "restore", "manage", "focus", "save", "set_step", "nope"]
+SQUAD_PAYLOAD = {"kind": "strategy", "id": "s1", "fields": {"title": "Scuole"}, "field": "title",
+                 "value": "x", "base": 0}
+
+
+@pytest.fixture
+def squad(app, live, seeded, db, login):
+    with transaction(db):
+        item = store.add_item(db, seeded["meeting"], "squad", {"title": "La squadra"})
+        token = store.issue_network_link(db, seeded["networks"][0], seeded["facilitator"])
+    control(live["fac"], "open", item=item)
+    http = app.test_client()
+    http.get(f"/n/{token}")
+    team = app.extensions["socketio"].test_client(app, flask_test_client=http,
+                                                  auth={"role": "network", "link": token, "name": "Team"})
+    assert team.is_connected()
+    return {"item": item, "team": team}
+
+
+@FUZZ
+@given(data=st.data())
+def test_squad_edits_with_malformed_payloads(live, squad, db, data):
+    kind = data.draw(st.sampled_from(["meeting", "workspace"]))
+    action = data.draw(st.sampled_from(SQUAD_TYPES))
+    payload = data.draw(malformed(SQUAD_PAYLOAD) | malformed({"kind": "role", "id": "r1"}) | anything)
+    if kind == "meeting":
+        message = data.draw(malformed({"item": squad["item"], "type": action, "payload": payload})
+                            | st.just({"item": squad["item"], "type": action, "payload": payload}))
+        client = live["ada"]
+    else:
+        message = data.draw(malformed({"workspace": "squad", "type": action, "payload": payload})
+                            | st.just({"workspace": "squad", "type": action, "payload": payload}))
+        client = squad["team"]
+    _check_event(db, client, "action", message)
+    STATS[f"squad {kind}"] += 1
+
+
+@FUZZ
+@given(raw=st.one_of(st.binary(max_size=2000), json_text.map(lambda v: json.dumps(v).encode()),
+                     st.just(b'{"schema": 1, "canvas": {"roles": [' + b'{"id": "r"},' * 5000 + b'{}]}}')))
+def test_squad_import_of_malformed_files(app, seeded, db, facilitator_http, raw):
+    before = table_counts(db)
+    response = facilitator_http.post(f"/f/networks/{seeded['networks'][0]}/squad/import",
+                                     data={"file": (io.BytesIO(raw), "canvas.json")},
+                                     content_type="multipart/form-data")
+    STATS["POST squad.f_import_json"] += 1
+    assert response.status_code < 500
+    assert table_counts(db) == before, "a malformed export was imported"
