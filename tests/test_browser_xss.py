@@ -1,10 +1,12 @@
 """Cross-site scripting: script and HTML typed as names, organisations, answers, titles and
 options show as typed on every view, and nothing runs."""
 
+import xml.etree.ElementTree as ET
+
 import pytest
 
 from .browsing import browser  # noqa: F401
-from .serverproc import PASSWORD, Server, facilitator
+from .serverproc import PASSWORD, Browserless, LiveClient, Server, facilitator
 
 pytestmark = pytest.mark.browser
 
@@ -83,13 +85,26 @@ def world(tmp_path_factory, browser):  # noqa: F811
     server.stop()
 
 
+SHOWN = """() => document.body.innerText + "\\n" +
+    [...document.querySelectorAll("input, textarea")].map((e) => e.value).join("\\n")"""
+
+
+def shown(page) -> str:
+    """What a person sees: the page's text and the values of its fields (canvas items are edited in place)."""
+    return page.evaluate(SHOWN)
+
+
+def wait_shown(page, text):
+    page.wait_for_function(f"(text) => ({SHOWN})().includes(text)", arg=text)
+
+
 def assert_inert(page, dialogs, expected):
     page.wait_for_timeout(300)
     assert dialogs == [], f"a dialog opened on {page.url}: {dialogs}"
     assert page.evaluate("window.__xss") is None, f"a payload ran on {page.url}"
     assert page.locator("iframe, img[src=x], svg[onload], script:not([src]):not([type='application/json'])"
                         ).count() == 0, f"payload markup became elements on {page.url}"
-    text = page.inner_text("body")
+    text = shown(page)
     for payload in expected:
         assert payload in text, f"{payload!r} not shown as typed on {page.url}"
 
@@ -145,3 +160,56 @@ def test_archives_show_payloads_as_text(world):
         page.wait_for_selector("h1")
         assert_inert(page, world["dialogs"], [f"Rete {i} {PAYLOADS[i]}", "Domanda " + PAYLOADS[4],
                                               PAYLOADS[i + 5]])
+
+
+GOAL, STRATEGY, ROLE = "Meta " + PAYLOADS[0], "Strategia " + PAYLOADS[2], "Ruolo " + PAYLOADS[4]
+
+
+def test_squad_canvas_views_show_payloads_as_text(world):
+    seed, page, server, fac = world["seed"], world["fac_page"], world["server"], world["fac"]
+    n1 = seed["networks"][0]
+    squad = server.python('result = store.add_item(db, values["m"], "squad", {"title": "Squadra " + values["p"]})',
+                          m=seed["meeting"], p=PAYLOADS[7])
+    token = server.python("result = store.issue_network_link(db, values['n'])", n=n1)
+    assert fac.control("open", item=squad)["ok"]
+    http = Browserless(server.url)
+    http.join(seed["code"], PAYLOADS[1], n1)
+    editor = LiveClient(server, http, seed["meeting"])
+    editor.connect()
+    edits = [
+        ("edit", {"kind": "goal", "field": "text", "value": GOAL, "base": 0}),
+        ("edit", {"kind": "needs", "field": "text", "value": "Bisogni " + PAYLOADS[6], "base": 0}),
+        ("add", {"kind": "strategy", "id": "s1", "fields": {"title": STRATEGY}}),
+        ("add", {"kind": "objective", "id": "o1", "fields": {"strategy": "s1", "text": "Obiettivo " + PAYLOADS[3]}}),
+        ("add", {"kind": "role", "id": "r1", "fields": {"title": ROLE, "organisation": "Ente " + PAYLOADS[5],
+                                                        "profession": "Mestiere " + PAYLOADS[7]}}),
+        ("add", {"kind": "role", "id": "r2", "fields": {"title": "Docente"}}),
+        ("add", {"kind": "interaction", "id": "i1", "fields": {"source": "r1", "target": "r2",
+                                                               "what": "Flusso " + PAYLOADS[1]}}),
+    ]
+    for type_, payload in edits:
+        ack = editor.send("action", {"item": squad, "type": type_, "payload": payload})
+        assert ack.get("ok"), (type_, ack)
+    member = world["people"][0]  # same network, same team
+    member.reload()
+    wait_shown(member, GOAL)
+    assert_inert(member, world["dialogs"], [GOAL])
+    page.goto(f"{server.url}/f/meetings/{seed['meeting']}/console")
+    wait_shown(page, GOAL)
+    assert_inert(page, world["dialogs"], [GOAL])
+    assert fac.control("lock", item=squad)["ok"]
+    editor.close()
+    views = [f"/f/networks/{n1}/squad/1", f"/f/networks/{n1}/squad/1/print", f"/f/networks/{n1}/squad/compare?a=1&b=1",
+             f"/n/{token}", f"/n/{token}/squad/1"]
+    for path in views:
+        page.goto(server.url + path)
+        page.wait_for_selector("h1")
+        assert_inert(page, world["dialogs"], [GOAL, STRATEGY, ROLE] if path.endswith("/1") else [])
+    page.goto(f"{server.url}/n/{token}/w/squad")
+    wait_shown(page, GOAL)
+    assert_inert(page, world["dialogs"], [GOAL])
+    svg = ET.fromstring(page.goto(f"{server.url}/f/networks/{n1}/squad/1/map.svg").body())
+    elements = list(svg.iter())
+    assert not [e.tag for e in elements if e.tag.split("}")[-1] in ("script", "foreignObject", "a", "iframe")]
+    assert not [a for e in elements for a in e.attrib if a.lower().startswith("on")]
+    assert ROLE in " ".join(e.text or "" for e in elements) or "Ruolo" in " ".join(e.text or "" for e in elements)
