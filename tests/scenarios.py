@@ -60,6 +60,7 @@ def crash_round(server: Server, seed: dict, clients: list[LiveClient], fac: Live
     """A vote burst (or a canvas editing burst); SIGKILL the server in the middle; restart it;
     let the burst finish; check."""
     item = seed["squad"] if canvas else seed["items"][0]
+    earlier = canvas_units(server.database, item) if canvas else set()
     acks: dict = {}
     before = {c: c.snapshots for c in clients}
     threads = vote_burst(clients, item, votes, acks, canvas=canvas)
@@ -69,8 +70,10 @@ def crash_round(server: Server, seed: dict, clients: list[LiveClient], fac: Live
     server.start()
     for t in threads:
         t.join(120)
-    check = check_edits if canvas else check_acks
-    tally = check(server.database, {c: acks[c] for c in clients}, item)
+    if canvas:
+        tally = check_edits(server.database, {c: acks[c] for c in clients}, item, earlier)
+    else:
+        tally = check_acks(server.database, {c: acks[c] for c in clients}, item)
     tally.not_sent = len(acks.get("not_sent", []))
     tally.refused = len(acks.get("refused", []))
     # Clients came back by themselves and got a fresh snapshot at least as new as their acks.
@@ -128,9 +131,19 @@ def check_acks(database: str, acks: dict, item: int) -> Tally:
     return tally
 
 
-def check_edits(database: str, acks: dict, item: int) -> Tally:
+def canvas_units(database: str, item: int) -> set[tuple[str, str]]:
+    """(space, key) of every strategy in the teams' canvases of a squad item."""
+    conn = sqlite3.connect(database, timeout=30)
+    try:
+        return set(conn.execute("SELECT space, key FROM exercise_state WHERE space LIKE ? AND key LIKE 's:%'",
+                                [f"i{item}:%"]).fetchall())
+    finally:
+        conn.close()
+
+
+def check_edits(database: str, acks: dict, item: int, earlier: set = frozenset()) -> Tally:
     """Every acked canvas edit stored once, and its unit in the canvas of the sender's team,
-    once; no unit nobody acked."""
+    once; no new unit nobody acked (``earlier`` ones were there before the burst)."""
     tally = Tally()
     conn = sqlite3.connect(database, timeout=30)
     try:
@@ -147,6 +160,7 @@ def check_edits(database: str, acks: dict, item: int) -> Tally:
         for team, keys in expected.items():
             stored = {k for (k,) in conn.execute(
                 "SELECT key FROM exercise_state WHERE space = ? AND key LIKE 's:%'", [f"i{item}:{team}"])}
+            stored -= {k for space, k in earlier if space == f"i{item}:{team}"}
             if keys - stored:
                 tally.problems.append(f"team {team}: acked units missing {sorted(keys - stored)[:3]}")
             if stored - keys:
