@@ -5,14 +5,11 @@ import sqlite3
 
 import pytest
 
-from .browsing import browser  # noqa: F401
-from .serverproc import Proxy, Server, facilitator, wait_until
-
-pytestmark = pytest.mark.browser
+from ..serverproc import Proxy, Server, facilitator, wait_until
 
 
 @pytest.fixture
-def live_server(tmp_path):
+def relayed_server(tmp_path):
     server = Server(tmp_path)
     server.seed_info = server.seed(polls=1)
     server.start()
@@ -33,8 +30,8 @@ def answers_of(database, name):
         conn.close()
 
 
-def test_a_vote_cast_offline_lands_exactly_once_after_reconnecting(browser, live_server):  # noqa: F811
-    server, proxy = live_server
+def test_a_vote_cast_offline_lands_exactly_once_after_reconnecting(browser, relayed_server):
+    server, proxy = relayed_server
     seed = server.seed_info
     fac = facilitator(server, seed)
     for cmd, extra in (("start", {}), ("open", {"item": seed["items"][0]})):

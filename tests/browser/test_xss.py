@@ -5,10 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from .browsing import browser  # noqa: F401
-from .serverproc import PASSWORD, Browserless, LiveClient, Server, facilitator
-
-pytestmark = pytest.mark.browser
+from ..serverproc import PASSWORD, Browserless, LiveClient, Server, facilitator
 
 # Each sets window.__xss or opens a dialog if it ever runs; each fits an open answer (60).
 PAYLOADS = [
@@ -39,7 +36,7 @@ result = {"meeting": m, "lab": lab, "networks": nets, "single": single, "open": 
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory, browser):  # noqa: F811
+def world(tmp_path_factory, browser):
     server = Server(tmp_path_factory.mktemp("xss"))
     server.run("migrate")
     seed = server.python(SEED, p=PAYLOADS, password=PASSWORD)
