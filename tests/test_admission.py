@@ -68,3 +68,14 @@ def test_participants_cannot_admit(app, sockets, seeded):
     ada = sockets.participant("Ada")
     ack = ada.emit("control", {"cmd": "admit", "participant": 1, "admit": True}, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "forbidden"
+
+
+def test_the_projector_is_not_told_who_waits(app, sockets, seeded):
+    fac = sockets.facilitator()
+    projector = sockets.facilitator(role="projector")
+    control(fac, "start")
+    control(fac, "admission", mode="manual")
+    received(projector)
+    join(app, seeded, "Private Person")
+    assert received(fac, "admission") and not received(projector, "admission")
+    assert all("waiting" not in m["args"][0] for m in received(projector, "meeting"))

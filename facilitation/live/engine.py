@@ -392,7 +392,8 @@ class Engine(TeamSpaces):
                 {"id": i["id"], "type": i["exercise_type"], "status": i["status"], "revealed": bool(i["revealed"]),
                  "title": self._title(i)} for i in store.agenda(db, meeting["id"])]
             snap["participants"] = store.participants_with_presence(db, meeting["id"])
-            snap["waiting"] = store.waiting_participants(db, meeting["id"])
+            if conn.role == "console":  # not on the shared screen
+                snap["waiting"] = store.waiting_participants(db, meeting["id"])
         return snap
 
     def personal_answers(self, db, meeting_id, actor: Actor) -> dict:
@@ -430,13 +431,15 @@ class Engine(TeamSpaces):
             self.socketio.emit("meeting", {"seq": seq, "meeting": public, "item": participant_item},
                                to=room_participants(meeting_id))
         for role, audience in (("console", FACILITATOR), ("projector", PROJECTOR)):
-            self.socketio.emit("meeting", {
+            message = {
                 "seq": seq, "meeting": public, "role": role, "item": self.item_view(db, current, audience),
                 "agenda": [{"id": i["id"], "type": i["exercise_type"], "status": i["status"],
                             "revealed": bool(i["revealed"]), "title": self._title(i)}
                            for i in store.agenda(db, meeting_id)],
-                "waiting": store.waiting_participants(db, meeting_id),
-            }, to=f"{room_facilitators(meeting_id)}:{role}")
+            }
+            if role == "console":  # who waits to be admitted is not for the shared screen
+                message["waiting"] = store.waiting_participants(db, meeting_id)
+            self.socketio.emit("meeting", message, to=f"{room_facilitators(meeting_id)}:{role}")
 
     def sync(self, db, conn: Connection, message) -> dict:
         """A reconnecting client: what it missed since ``since`` (if few) and a fresh snapshot."""

@@ -56,7 +56,8 @@ def _tell_facilitators_who_waits(db, meeting_id) -> None:
     from ..live.engine import room_facilitators
 
     current_app.extensions["facilitation.engine"].socketio.emit(
-        "admission", {"waiting": store.waiting_participants(db, meeting_id)}, to=room_facilitators(meeting_id))
+        "admission", {"waiting": store.waiting_participants(db, meeting_id)},
+        to=f"{room_facilitators(meeting_id)}:console")
 
 
 def _meeting_or_404(code):
