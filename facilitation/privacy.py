@@ -1,7 +1,7 @@
 """Personal data of participants: export one person's data, erase it, purge old meetings.
 
-What is personal: a participant's name and organisation, and names copied
-into event payloads or archived versions (authors, "by"). What is kept: their
+What is personal: a participant's name and organisation, and their name wherever
+an exercise copied it (events, exercise state, archived versions). What is kept: their
 contributions (answers, tallies, canvas items), attached to a pseudonym
 ``#<id>`` so results and archives stay whole.
 """
@@ -13,31 +13,20 @@ import time
 from . import store
 from .db import dumps, loads
 
-# Keys under which exercises copy a person's name into stored JSON.
-NAME_KEYS = frozenset({"name", "by", "author", "authors", "who", "editor", "editors"})
-
 
 def pseudonym(participant_id: int) -> str:
     return f"#{participant_id}"
 
 
 def _scrub(value, names: set[str], replacement: str):
-    """``value`` with every name under a NAME_KEYS key replaced; (new value, changed?)."""
+    """``value`` with every string that is exactly one of ``names`` replaced, at any depth
+    (exercises copy names as they like: ``by: {k, n}``, ``authors: {key: name}``, ...);
+    returns (new value, changed?)."""
+    if isinstance(value, str):
+        return (replacement, True) if value in names else (value, False)
     if isinstance(value, dict):
-        changed = False
-        out = {}
-        for key, inner in value.items():
-            if key in NAME_KEYS and isinstance(inner, str) and inner in names:
-                out[key], hit = replacement, True
-            elif key in NAME_KEYS and isinstance(inner, list):
-                out[key] = [replacement if isinstance(v, str) and v in names else v for v in inner]
-                hit = out[key] != inner
-                if not hit:
-                    out[key], hit = _scrub(inner, names, replacement)
-            else:
-                out[key], hit = _scrub(inner, names, replacement)
-            changed = changed or hit
-        return out, changed
+        pairs = {k: _scrub(v, names, replacement) for k, v in value.items()}
+        return {k: p[0] for k, p in pairs.items()}, any(p[1] for p in pairs.values())
     if isinstance(value, list):
         pairs = [_scrub(v, names, replacement) for v in value]
         return [p[0] for p in pairs], any(p[1] for p in pairs)
@@ -79,27 +68,39 @@ def erase_participant(db, participant_id: int) -> bool:
                " WHERE id = ?", [replacement, store.hash_token(store.new_token()), store.now_iso(), participant_id])
     if not names:
         return True
-    like = [f"%{n}%" for n in names]
-    clause = " OR ".join(["payload LIKE ? OR data LIKE ?"] * len(names))
-    for event_id, payload, data in db.execute(
-        f"SELECT id, payload, data FROM events WHERE meeting_id = ? AND ({clause})",
-        [person["meeting_id"], *[v for n in like for v in (n, n)]],
-    ).fetchall():
+    meeting_id = person["meeting_id"]
+    for event_id, payload, data in _rows_mentioning(
+            db, "SELECT id, payload, data FROM events WHERE meeting_id = ?", [meeting_id], ("payload", "data"), names):
         new_payload, hit1 = _scrub(loads(payload, {}), names, replacement)
         new_data, hit2 = _scrub(loads(data, None), names, replacement)
         if hit1 or hit2:
             db.execute("UPDATE events SET payload = ?, data = ? WHERE id = ?",
                        [dumps(new_payload), dumps(new_data) if new_data is not None else None, event_id])
-    _scrub_artifacts(db, person["meeting_id"], names, replacement)
+    for item_id in [r[0] for r in db.execute("SELECT id FROM agenda_items WHERE meeting_id = ?", [meeting_id])]:
+        for space, key, value in _rows_mentioning(
+                db, "SELECT space, key, value FROM exercise_state WHERE (space = ? OR space LIKE ?)",
+                [f"i{item_id}", f"i{item_id}:%"], ("value",), names):
+            new, hit = _scrub(loads(value), names, replacement)
+            if hit:
+                db.execute("UPDATE exercise_state SET value = ? WHERE space = ? AND key = ?", [dumps(new), space, key])
+    _scrub_artifacts(db, meeting_id, names, replacement)
     return True
+
+
+def _rows_mentioning(db, sql, params, columns, names):
+    """Rows of ``sql`` where one of ``columns`` contains one of ``names`` (a quick text filter;
+    the JSON is then checked exactly)."""
+    needles = [dumps(n)[1:-1] for n in names]  # as the name is written inside stored JSON
+    clause = " OR ".join(f"instr({c}, ?) > 0" for c in columns for _ in needles)
+    return db.execute(f"{sql} AND ({clause})", [*params, *[n for _ in columns for n in needles]]).fetchall()
 
 
 def _scrub_artifacts(db, meeting_id, names, replacement) -> None:
     """Archived versions are immutable, except for this: the trigger is lifted
     inside the caller's transaction and put back before it commits."""
     found = []
-    for artifact_id, data in db.execute("SELECT id, data FROM artifacts WHERE meeting_id = ?",
-                                        [meeting_id]).fetchall():
+    for artifact_id, data in _rows_mentioning(db, "SELECT id, data FROM artifacts WHERE meeting_id = ?",
+                                              [meeting_id], ("data",), names):
         new, hit = _scrub(loads(data, {}), names, replacement)
         if hit:
             found.append((artifact_id, new))

@@ -27,6 +27,14 @@ def test_erase_removes_the_name_everywhere_and_keeps_the_answers(app, sockets, s
     zelda_id = received(zelda, "snapshot")[0]["args"][0]["me"]["id"]
     other = sockets.participant("Bo")
     assert answer(zelda, seeded["open"], "fiducia")["ok"]
+    # The squad canvas copies its editors' names into units and versions.
+    with transaction(db):
+        squad = store.add_item(db, seeded["meeting"], "squad", {"title": "Squadra"})
+    control(fac, "open", item=squad)
+    assert zelda.emit("action", {"item": squad, "type": "add", "payload": {
+        "kind": "strategy", "id": "s1", "fields": {"title": "Scuole aperte"}}}, callback=True)["ok"]
+    control(fac, "lock", item=squad)
+    control(fac, "goto", item=seeded["open"])
     assert answer(other, seeded["open"], "fiducia")["ok"]
     # Exercises may copy names into what they store (canvas authors, "by"): an event and an archived version.
     engine: Engine = app.extensions["facilitation.engine"]
@@ -49,7 +57,8 @@ def test_erase_removes_the_name_everywhere_and_keeps_the_answers(app, sockets, s
     assert exported.status_code == 200 and "attachment" in exported.headers["Content-Disposition"]
     data = json.loads(exported.data)
     assert data["participant"]["name"] == "Zelda Quintavalle" and data["network"] == "Ambito di Dalmine"
-    assert [a["payload"] for a in data["actions"]] == [{"value": "fiducia"}]
+    assert [a["type"] for a in data["actions"]] == ["answer", "add"]
+    assert data["actions"][0]["payload"] == {"value": "fiducia"}
     assert "token_hash" not in data["participant"]
 
     assert http.post(f"/f/participants/{zelda_id}/erase").status_code == 302
@@ -59,6 +68,7 @@ def test_erase_removes_the_name_everywhere_and_keeps_the_answers(app, sockets, s
     person = store.participant(db, zelda_id)
     assert person["name"] == f"#{zelda_id}" and person["organisation"] == "" and person["erased_at"]
     # Contributions kept: the word cloud still counts two answers; the other author's name stays.
+    assert "Scuole aperte" in text, "canvas items stay"
     words = {loads(v)["text"]: loads(v)["count"] for k, v in db.execute(
         "SELECT key, value FROM exercise_state WHERE space = ? AND key LIKE 'w:%'", [f"i{seeded['open']}"])}
     assert words == {"fiducia": 2}
