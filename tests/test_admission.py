@@ -79,3 +79,20 @@ def test_the_projector_is_not_told_who_waits(app, sockets, seeded):
     join(app, seeded, "Private Person")
     assert received(fac, "admission") and not received(projector, "admission")
     assert all("waiting" not in m["args"][0] for m in received(projector, "meeting"))
+
+
+def test_a_meeting_can_be_locked_before_it_starts(app, sockets, seeded, db):
+    fac = sockets.facilitator()
+    control(fac, "admission", mode="locked")
+    assert store.meeting(db, seeded["meeting"])["state"] == "draft"
+    assert join(app, seeded, "Early")[1].status_code == 400
+
+
+def test_the_projector_snapshot_counts_people_without_naming_them(app, sockets, seeded):
+    http, _ = join(app, seeded, "Private Person")
+    sockets.participant(http=http)
+    projector = sockets.facilitator(role="projector")
+    people = received(projector, "snapshot")[-1]["args"][0]["participants"]
+    assert people == [{"id": people[0]["id"], "online": 1}]
+    console = sockets.facilitator()
+    assert received(console, "snapshot")[-1]["args"][0]["participants"][0]["name"] == "Private Person"

@@ -238,7 +238,8 @@ class Engine(TeamSpaces):
         ids = [i["id"] for i in items]
         current = meeting["current_item_id"]
         target = envelope.get("item") or current
-        if cmd in ("start", "end") or meeting["state"] == "live":
+        # Admissions can be closed before the meeting starts.
+        if cmd in ("start", "end", "admission") or meeting["state"] == "live":
             pass
         else:
             raise ActionError("not_live", _("Start the meeting first."))
@@ -391,9 +392,12 @@ class Engine(TeamSpaces):
             snap["agenda"] = [
                 {"id": i["id"], "type": i["exercise_type"], "status": i["status"], "revealed": bool(i["revealed"]),
                  "title": self._title(i)} for i in store.agenda(db, meeting["id"])]
-            snap["participants"] = store.participants_with_presence(db, meeting["id"])
-            if conn.role == "console":  # not on the shared screen
+            people = store.participants_with_presence(db, meeting["id"])
+            if conn.role == "console":
+                snap["participants"] = people
                 snap["waiting"] = store.waiting_participants(db, meeting["id"])
+            else:  # the projector is a shared screen: a count, no names
+                snap["participants"] = [{"id": p["id"], "online": p["online"]} for p in people]
         return snap
 
     def personal_answers(self, db, meeting_id, actor: Actor) -> dict:

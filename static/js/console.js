@@ -60,8 +60,13 @@
   const timer = startTimer(document.getElementById("timer"), () => meeting);
   const ctx = { live, t, networks: networkNames, send: (type, payload) => live.action(item.id, type, payload) };
 
+  // The exercise the controls act on: the one chosen last, even before the server confirms the move,
+  // so that "Open" right after choosing opens what was chosen.
+  let selected = null;
+
   function update(message) {
     meeting = message.meeting;
+    selected = meeting.current;
     if (message.agenda) agenda = message.agenda;
     item = message.item || null;
     timer.sync(meeting);
@@ -77,7 +82,10 @@
         el("li", { class: "agenda-item status-" + a.status + (meeting && a.id === meeting.current ? " current" : "") },
           el("button", {
             type: "button", class: "link", "aria-current": meeting && a.id === meeting.current ? "step" : null,
-            onclick: () => run("goto", { item: a.id }),
+            onclick: () => {
+              selected = a.id;
+              run("goto", { item: a.id });
+            },
           }, a.title),
           el("span", { class: "badge", text: t(a.status === "locked" ? "closed" : a.status) })
         )
@@ -183,7 +191,8 @@
     button.addEventListener("click", () => {
       const cmd = button.dataset.cmd;
       if (cmd === "end" && !window.confirm(t("confirm_end"))) return;
-      run(cmd, ["open", "lock", "reveal", "hide"].includes(cmd) && item ? { item: item.id } : {});
+      const target = selected || (item && item.id);
+      run(cmd, ["open", "lock", "reveal", "hide"].includes(cmd) && target ? { item: target } : {});
     });
   }
   function teamsChanged(promise) {
