@@ -1,0 +1,1 @@
+"""The load harness: see bench/__main__.py and docs/performance.md."""

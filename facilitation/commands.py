@@ -3,10 +3,13 @@ backup, restore, purge."""
 
 from __future__ import annotations
 
+import socket
+
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
 SERVE_MODES = ("eventlet", "gevent", "threading")
+LISTEN_BACKLOG = 2048  # the kernel caps it at net.core.somaxconn
 
 
 def _create_app():
@@ -96,14 +99,58 @@ def serve(host, port, async_mode, max_connections):
         if not app.config["MESSAGE_QUEUE"]:
             # A single process: nobody is connected before it starts.
             close_all_attendance(db)
+    _raise_open_files(max_connections)
     click.echo(f"facilitation serving on http://{host}:{port}/ ({socketio.async_mode})", err=True)
-    kwargs = {"allow_unsafe_werkzeug": True} if socketio.async_mode == "threading" else {}
-    if socketio.async_mode == "eventlet":
-        kwargs["max_size"] = max_connections
     from .backup import serving_lock
 
     with serving_lock(app.config["DATABASE"]):
-        socketio.run(app, host=host, port=port, use_reloader=False, log_output=False, **kwargs)
+        _serve(app, socketio.async_mode, host, port, max_connections)
+
+
+def _serve(app, mode, host, port, max_connections):
+    # Every mode listens on a socket made here: a backlog deep enough for a room joining at once
+    # (eventlet's default is 50), and TCP_NODELAY, inherited by every accepted connection, so a
+    # small ack written right after a push is not held back by Nagle's algorithm for 40 ms.
+    if mode == "threading":
+        import logging
+
+        from werkzeug.serving import make_server
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+        # app.run() refuses to start from within a click command: run Werkzeug's threaded server directly.
+        server = make_server(host, port, app, threaded=True)
+        _tune(server.socket)
+        server.serve_forever()
+        return
+    listener = _tune(socket.create_server((host, port)))
+    if mode == "eventlet":
+        import eventlet.wsgi
+
+        eventlet.wsgi.server(listener, app, max_size=max_connections, log_output=False)
+    else:
+        from gevent import pywsgi
+
+        pywsgi.WSGIServer(listener, app, log=None).serve_forever()
+
+
+def _tune(sock):
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.listen(LISTEN_BACKLOG)
+    return sock
+
+
+def _raise_open_files(connections: int) -> None:
+    """Every connection is a file descriptor: lift the soft limit towards the hard one."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 256
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        if target < wanted:
+            click.echo(f"warning: at most {target} open files (hard limit): raise `ulimit -Hn` for "
+                       f"{connections} connections", err=True)
 
 
 @click.command("backup")

@@ -68,6 +68,7 @@ class Engine(TeamSpaces):
         self.registry = registry
         self.connections: dict[str, Connection] = {}
         self._dirty: set[tuple[int, int]] = set()
+        self._presence: dict[int, dict] = {}  # meeting -> participant -> latest change
         self._dirty_lock = threading.Lock()
         self._flusher_started = False
         self.results_interval = 1.0 / max(0.1, float(app.config["RESULTS_PER_SECOND"]))
@@ -480,9 +481,21 @@ class Engine(TeamSpaces):
     def mark_dirty(self, meeting_id, item_id) -> None:
         with self._dirty_lock:
             self._dirty.add((meeting_id, item_id))
-            if not self._flusher_started:
-                self._flusher_started = True
-                self.socketio.start_background_task(self._flush_loop)
+            self._start_flusher()
+
+    def presence(self, meeting_id, actor: Actor, online: bool) -> None:
+        """Coalesced like results: 2,000 people joining make a few batches for the
+        facilitators, not 2,000 messages each re-rendering the list of people."""
+        with self._dirty_lock:
+            self._presence.setdefault(meeting_id, {})[actor.id] = {
+                "participant": actor.id, "name": actor.name, "network": actor.network_id, "team": actor.team,
+                "online": online}
+            self._start_flusher()
+
+    def _start_flusher(self) -> None:
+        if not self._flusher_started:
+            self._flusher_started = True
+            self.socketio.start_background_task(self._flush_loop)
 
     def _flush_loop(self) -> None:
         while True:
@@ -495,6 +508,9 @@ class Engine(TeamSpaces):
     def flush(self) -> None:
         with self._dirty_lock:
             dirty, self._dirty = self._dirty, set()
+            presence, self._presence = self._presence, {}
+        for meeting_id, people in presence.items():
+            self.socketio.emit("presence", {"people": list(people.values())}, to=room_facilitators(meeting_id))
         if not dirty:
             return
         with self.app.app_context(), borrowed(self.app) as db:

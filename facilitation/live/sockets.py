@@ -14,7 +14,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from .. import store
 from ..db import get_db, transaction
 from ..exercise import Actor
-from .engine import Connection, error, room_facilitators, room_participants, room_person, room_team
+from .engine import Connection, error, room_participants, room_person, room_team
 from .limits import Limits
 
 PARTICIPANT_COOKIE = "fp_{}"
@@ -92,12 +92,12 @@ class LiveNamespace(Namespace):
         if role == "participant":
             with transaction(db):
                 store.open_attendance(db, actor.id, meeting_id, request.sid)
-            self._presence(meeting_id, actor, True)
+            self.engine.presence(meeting_id, actor, True)
             self.engine.announce_team(conn)
         self.engine.socketio.emit("snapshot", self.engine.snapshot(db, conn), to=request.sid)
 
     def on_disconnect(self, reason=None):
-        """Server side only: closes the attendance row and tells facilitators."""
+        """Server side only: closes the attendance row and tells facilitators (coalesced)."""
         conn = self.engine.connections.pop(request.sid, None)
         self.limits.disconnect(request.sid)
         if conn is not None and conn.role in ("participant", "network"):
@@ -108,7 +108,7 @@ class LiveNamespace(Namespace):
         with transaction(db):
             store.close_attendance(db, request.sid)
         if not store.is_online(db, conn.actor.id):
-            self._presence(conn.meeting_id, conn.actor, False)
+            self.engine.presence(conn.meeting_id, conn.actor, False)
 
     def _connect_network(self, auth):
         """A network team between meetings: ``auth = {role: "network", link}`` (the secret of its
@@ -137,9 +137,6 @@ class LiveNamespace(Namespace):
         self.engine.announce_team(conn)
         self.engine.socketio.emit("snapshot", self.engine.snapshot(db, conn), to=request.sid)
 
-    def _presence(self, meeting_id, actor: Actor, online: bool):
-        self.engine.socketio.emit("presence", {"participant": actor.id, "name": actor.name, "network": actor.network_id,
-                               "team": actor.team, "online": online}, to=room_facilitators(meeting_id))
 
     def on_action(self, message=None):
         """Client -> server: ``{item, type, payload, cid}``. Ack: ``{ok, seq, reply}`` or ``{ok: false, error}``."""

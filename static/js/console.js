@@ -32,11 +32,13 @@
           renderItem();
         }
       },
-      presence(p) {
-        const known = people.get(p.participant) || { id: p.participant, name: p.name, network_id: p.network };
-        known.online = p.online;
-        known.team = p.team;
-        people.set(p.participant, known);
+      presence(batch) {
+        for (const p of batch.people || []) {
+          const known = people.get(p.participant) || { id: p.participant, name: p.name, network_id: p.network };
+          known.online = p.online;
+          known.team = p.team;
+          people.set(p.participant, known);
+        }
         renderPeople();
       },
       event(message) {

@@ -67,8 +67,15 @@
         this.call("snapshot", snap);
         this.resend();
       });
+      // With several server processes, two results pushes of one item can cross on the
+      // way: an older one arriving last must not replace newer results.
+      const resultsSeq = new Map();
       for (const name of ["meeting", "results", "event", "presence", "archived", "team_presence", "admission"]) {
         this.socket.on(name, (message) => {
+          if (name === "results" && message && message.item && typeof message.seq === "number") {
+            if ((resultsSeq.get(message.item.id) || 0) > message.seq) return;
+            resultsSeq.set(message.item.id, message.seq);
+          }
           if (message && typeof message.seq === "number") this.seen(message.seq);
           this.call(name, message);
         });

@@ -1,0 +1,174 @@
+"""``python -m bench``: the load harness. Prints one table and writes JSON to bench/results/.
+
+python -m bench                       # the targets: 200 and 2,000 participants, ours and bare, eventlet
+python -m bench --quick               # 200 participants only
+python -m bench --modes eventlet,gevent,threading --processes 1,2
+python -m bench --micro --pages       # also the per-vote micro-bench and page timings
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+from . import run, stats
+from .scenarios import SCENARIOS
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+COLUMNS = [
+    ("label", "run"),
+    ("connected", "conn"),
+    ("ramp_s", "ramp s"),
+    ("rss_per_conn_kb", "KB/conn"),
+    ("ack_p50", "ack p50"),
+    ("ack_p95", "p95"),
+    ("ack_p99", "p99"),
+    ("ack_max", "max"),
+    ("rcv_p50", "recv p50"),
+    ("rcv_p95", "p95"),
+    ("rcv_p99", "p99"),
+    ("rcv_max", "max"),
+    ("final_s", "final s"),
+    ("persisted", "stored"),
+    ("persisted_per_s", "stored/s"),
+    ("pushes_per_s", "pushes/s"),
+    ("burst_cpu_pct", "cpu %"),
+    ("cpu_ms_per_action", "cpu ms/act"),
+]
+RATIO_KEYS = [k for k, _ in COLUMNS if k not in ("label", "connected", "persisted")]
+
+
+def csv(value: str, cast=str) -> list:
+    return [cast(v) for v in value.split(",") if v]
+
+
+def parse(argv):
+    p = argparse.ArgumentParser(prog="python -m bench", description="Load harness: ours against a bare server.")
+    p.add_argument("--participants", type=lambda v: csv(v, int), default=[200, 2000])
+    p.add_argument("--votes", type=int, default=None, help="actions in the burst (default: one per participant)")
+    p.add_argument("--window", type=float, default=10.0, help="seconds over which the burst is spread")
+    p.add_argument("--modes", type=csv, default=["eventlet"], help="eventlet,gevent,threading")
+    p.add_argument("--processes", type=lambda v: csv(v, int), default=[1], help="server processes, e.g. 1,2")
+    p.add_argument("--servers", type=csv, default=["ours", "bare"])
+    p.add_argument("--scenario", choices=sorted(SCENARIOS), default="poll")
+    p.add_argument("--client-procs", type=int, default=2)
+    p.add_argument("--settle-timeout", type=float, default=20.0)
+    p.add_argument("--quick", action="store_true", help="200 participants, eventlet, one process")
+    p.add_argument("--micro", action="store_true", help="also the per-vote cost at 100 and 100,000 stored votes")
+    p.add_argument("--pages", action="store_true", help="also page render times with 100,000 stored events")
+    p.add_argument("--profile", action="store_true", help="py-spy the servers during the burst")
+    p.add_argument("--only-extras", action="store_true", help="skip the load runs")
+    args = p.parse_args(argv)
+    if args.quick:
+        args.participants, args.modes, args.processes = [200], ["eventlet"], [1]
+    return args
+
+
+def cases(args) -> list[dict]:
+    out = []
+    for n in args.participants:
+        for mode in args.modes:
+            for server in args.servers:
+                for procs in args.processes if server == "ours" else [1]:
+                    out.append(
+                        {
+                            "server": server,
+                            "mode": mode,
+                            "processes": procs,
+                            "participants": n,
+                            "votes": args.votes or n,
+                            "window": args.window,
+                            "client_procs": args.client_procs if n > 100 else 1,
+                            "settle_timeout": args.settle_timeout,
+                            "profile": args.profile,
+                        }
+                    )
+    return out
+
+
+def flat(result: dict) -> dict:
+    row = dict(result)
+    row["label"] = f"{result['server']} {result['mode']} x{result['processes']} n={result['participants']}"
+    for prefix, key in (("ack", "ack_ms"), ("rcv", "receipt_ms")):
+        for q, v in (result.get(key) or {}).items():
+            row[f"{prefix}_{q}"] = v
+    row["final_s"] = result.get("final_after_last_s")
+    return row
+
+
+def ratio_rows(rows: list[dict]) -> list[dict]:
+    bare = {(r["mode"], r["participants"]): r for r in rows if r["server"] == "bare"}
+    out = []
+    for r in rows:
+        base = bare.get((r["mode"], r["participants"]))
+        if r["server"] != "ours" or base is None:
+            continue
+        ratio = {"label": f"  ours/bare {r['mode']} x{r['processes']} n={r['participants']}"}
+        for key in RATIO_KEYS:
+            ratio[key] = stats.ratio(r.get(key), base.get(key))
+        out.append(ratio)
+    return out
+
+
+def machine() -> dict:
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_before": os.getloadavg(),
+    }
+
+
+def main(argv=None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    report = {"machine": machine(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "runs": []}
+    print(f"machine: {report['machine']}", flush=True)
+    if not args.only_extras:
+        for case in cases(args):
+            scenario = SCENARIOS[args.scenario](case["participants"], case["votes"], case["window"])
+            label = flat(case | {"final_after_last_s": None})["label"]
+            print(f"running {label} ...", flush=True)
+            try:
+                result = run.run_case(case, scenario)
+            except Exception as exc:  # one failed configuration must not hide the others
+                result = {**case, "failed": f"{type(exc).__name__}: {exc}"}
+                print(f"  failed: {result['failed']}", flush=True)
+            report["runs"].append(result)
+    if args.micro:
+        from . import micro
+
+        report["micro"] = micro.main()
+    if args.pages:
+        from . import pages
+
+        report["pages"] = pages.main()
+    report["load_after"] = os.getloadavg()
+    rows = [flat(r) for r in report["runs"] if "failed" not in r]
+    if rows:
+        print()
+        print(
+            "times in ms unless marked; recv = action to receipt by every other client; "
+            "final s = last action to the last client seeing the final results"
+        )
+        print(stats.table(rows + ratio_rows(rows), COLUMNS))
+    for r in report["runs"]:
+        if "failed" in r:
+            print(f"FAILED {flat(r | {'final_after_last_s': None})['label']}: {r['failed']}")
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"bench-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    path.write_text(json.dumps(report, indent=1, default=str))
+    print(f"\nJSON: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""The baseline: a bare python-socketio server doing only the transport work.
+
+It serves a join page with a token and a form that sets a cookie (so the same
+clients join it the same way), accepts a websocket connection carrying that
+cookie, and for each action: inserts one row in SQLite (WAL, one commit),
+acks with the row id as sequence, and emits ``results`` with that sequence
+and the running counts to the room. No validation, no plugin, no coalescing.
+
+    python -m bench.bare_server --port 5001 --db /tmp/bare.db --async-mode eventlet
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--async-mode", default="eventlet", choices=("eventlet", "gevent", "threading"))
+    parser.add_argument("--max-connections", type=int, default=4096)
+    return parser.parse_args(argv)
+
+
+def build(db_path: str, mode: str):
+    import secrets
+    import sqlite3
+    import threading
+    import time
+
+    import socketio
+
+    sio = socketio.Server(async_mode=mode, cors_allowed_origins=None)
+    lock = threading.Lock()
+    cookies: set[str] = set()
+    counts: dict[int, int] = {}
+    # One connection for every handler, as a server with a connection pool would reuse one.
+    conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA busy_timeout = 5000")
+
+    conn.execute("CREATE TABLE IF NOT EXISTS votes (id INTEGER PRIMARY KEY, sid TEXT, payload TEXT, at REAL)")
+
+    @sio.event
+    def connect(sid, environ, auth):
+        cookie = environ.get("HTTP_COOKIE", "")
+        if not any(part.strip() in cookies for part in cookie.split(";")):
+            raise socketio.exceptions.ConnectionRefusedError("join first")
+        sio.enter_room(sid, "all")
+        sio.emit("snapshot", {"seq": 0}, to=sid)
+
+    @sio.event
+    def action(sid, message):
+        value = (message or {}).get("payload", {}).get("value", 0)
+        with lock:
+            conn.execute("BEGIN IMMEDIATE")
+            seq = conn.execute(
+                "INSERT INTO votes (sid, payload, at) VALUES (?, ?, ?)", [sid, str(value), time.time()]
+            ).lastrowid
+            conn.execute("COMMIT")
+            counts[value] = counts.get(value, 0) + 1
+            snapshot = dict(counts)
+        sio.emit("results", {"seq": seq, "counts": snapshot}, to="all")
+        return {"ok": True, "seq": seq}
+
+    def http(environ, start_response):
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD")
+        if path.startswith("/j/") and method == "GET":
+            body = b'<form method="post"><input type="hidden" name="csrf_token" value="t"></form>'
+            start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))])
+            return [body]
+        if path.startswith("/j/") and method == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            environ["wsgi.input"].read(length)
+            cookie = f"fp_1={secrets.token_urlsafe(32)}"
+            with lock:
+                cookies.add(cookie)
+            start_response(
+                "302 Found",
+                [("Location", path), ("Set-Cookie", cookie + "; Path=/; HttpOnly"), ("Content-Length", "0")],
+            )
+            return [b""]
+        start_response("404 Not Found", [("Content-Length", "0")])
+        return [b""]
+
+    return socketio.WSGIApp(sio, http)
+
+
+def serve(args) -> None:
+    app = build(args.db, args.async_mode)
+    print(f"bare server on http://{args.host}:{args.port}/ ({args.async_mode})", file=sys.stderr, flush=True)
+    if args.async_mode == "eventlet":
+        import eventlet
+        import eventlet.wsgi
+
+        eventlet.wsgi.server(
+            eventlet.listen((args.host, args.port), backlog=2048), app, log_output=False, max_size=args.max_connections
+        )
+    elif args.async_mode == "gevent":
+        from gevent import pywsgi
+
+        pywsgi.WSGIServer((args.host, args.port), app, log=None, backlog=2048).serve_forever()
+    else:
+        from werkzeug.serving import make_server
+
+        server = make_server(args.host, args.port, app, threaded=True)
+        server.socket.listen(2048)
+        server.serve_forever()
+
+
+if __name__ == "__main__":
+    options = parse(sys.argv[1:])
+    if options.async_mode == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+    elif options.async_mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+    serve(options)

@@ -1,0 +1,228 @@
+"""A client process: many simulated participants as real Socket.IO clients.
+
+Each participant joins through the real join flow (GET the join page, read the
+CSRF token, POST the form, keep the participant cookie), then connects over
+the websocket transport with ``auth = {meeting, role: "participant"}`` and the
+cookie header, as a browser would. The process obeys commands from the
+orchestrator (``bench.run``) over a pipe:
+
+``ramp``   join and connect its share of participants, report timings;
+``burst``  send each scheduled action at its time, report acks;
+``settle`` wait until every client saw a push at least as new as a sequence
+           number, then report receipt latencies as a histogram;
+``close``  disconnect everyone and exit.
+
+Times are ``time.monotonic()``, one clock for every process of the machine,
+so a send in one process and a receipt in another compare directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import re
+import time
+
+import aiohttp
+import psutil
+import socketio
+
+from .stats import Histogram
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Participant:
+    def __init__(self, index: int, base: str, group: str, listen: list[str]):
+        self.index, self.base, self.group = index, base, group
+        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        self.arrivals: list[tuple[float, int]] = []  # (time, seq) of pushes of the listened events
+        self.snapshot_at: float | None = None
+        for name in listen:
+            self.sio.on(name, self._on_push)
+        self.sio.on("snapshot", self._on_snapshot)
+
+    async def _on_push(self, message):
+        at = time.monotonic()
+        if isinstance(message, dict) and isinstance(message.get("seq"), int):
+            self.arrivals.append((at, message["seq"]))
+
+    async def _on_snapshot(self, message):
+        self.snapshot_at = time.monotonic()
+
+    async def join(self, http: aiohttp.ClientSession, code: str, name: str, network: int) -> str:
+        """The participant cookie, obtained as a browser would."""
+        async with http.get(f"{self.base}/j/{code}") as page:
+            body = await page.text()
+            session = "; ".join(f"{k}={v.value}" for k, v in page.cookies.items())
+        token = CSRF.search(body)
+        form = {
+            "csrf_token": token.group(1) if token else "",
+            "name": name,
+            "organisation": "Bench",
+            "network": str(network),
+        }
+        async with http.post(
+            f"{self.base}/j/{code}", data=form, allow_redirects=False, headers={"Cookie": session} if session else {}
+        ) as answer:
+            await answer.read()
+            if answer.status != 302:
+                raise RuntimeError(f"join refused: HTTP {answer.status}")
+            cookies = {k: v.value for k, v in answer.cookies.items()}
+        return "; ".join(f"{k}={v}" for k, v in cookies.items() if k.startswith("fp_"))
+
+    async def connect(self, cookie: str, meeting: int, extra_auth: dict) -> None:
+        await self.sio.connect(
+            self.base,
+            headers={"Cookie": cookie},
+            transports=["websocket"],
+            auth={"meeting": meeting, "role": "participant", **extra_auth},
+            wait_timeout=60,
+        )
+
+
+class Worker:
+    def __init__(self, spec: dict):
+        self.spec = spec
+        self.people = [
+            Participant(i, spec["urls"][i % len(spec["urls"])], spec["groups"][i], spec["listen"])
+            for i in spec["indexes"]
+        ]
+        self.by_index = {p.index: p for p in self.people}
+        self.acks: list[dict] = []
+
+    async def ramp(self) -> dict:
+        spec = self.spec
+        limit = asyncio.Semaphore(spec.get("concurrency", 40))
+        errors: list[str] = []
+        joined: list[float] = []
+        connected: list[float] = []
+        started = time.monotonic()
+        connector = aiohttp.TCPConnector(limit=0, force_close=True)
+        async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as http:
+
+            async def one(person: Participant):
+                async with limit:
+                    try:
+                        t0 = time.monotonic()
+                        cookie = await person.join(
+                            http, spec["code"], f"Bench {person.index}", spec["networks"][person.index]
+                        )
+                        t1 = time.monotonic()
+                        await person.connect(cookie, spec["meeting"], spec.get("auth", {}))
+                        while person.snapshot_at is None:
+                            await asyncio.sleep(0.01)
+                        joined.append(t1 - t0)
+                        connected.append(person.snapshot_at - t1)
+                    except Exception as exc:  # reported, never fatal: a refused client is a result
+                        errors.append(f"{type(exc).__name__}: {exc}")
+
+            await asyncio.gather(*(one(p) for p in self.people))
+        return {
+            "started": started,
+            "finished": time.monotonic(),
+            "join": joined,
+            "connect": connected,
+            "connected": sum(1 for p in self.people if p.sio.connected),
+            "errors": errors[:5],
+            "error_count": len(errors),
+        }
+
+    async def burst(self, t0: float, schedule: list[tuple[int, float, dict]]) -> dict:
+        async def one(index: int, offset: float, message: dict):
+            person = self.by_index[index]
+            delay = t0 + offset - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            sent = time.monotonic()
+            try:
+                ack = await person.sio.call("action", message, timeout=60)
+            except Exception as exc:
+                self.acks.append(
+                    {"index": index, "sent": sent, "acked": None, "seq": None, "error": type(exc).__name__}
+                )
+                return
+            self.acks.append(
+                {
+                    "index": index,
+                    "sent": sent,
+                    "acked": time.monotonic(),
+                    "seq": ack.get("seq") if isinstance(ack, dict) else None,
+                    "error": None if isinstance(ack, dict) and ack.get("ok") else str(ack)[:200],
+                }
+            )
+
+        await asyncio.gather(*(one(*entry) for entry in schedule))
+        return {"acks": self.acks}
+
+    async def settle(self, votes: list[tuple[int, int, float]], until_seq: int, timeout: float) -> dict:
+        """Receipt of every vote by every other client of its group: the first push
+        with a sequence at least the vote's, minus the vote's send time."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(
+                p.arrivals and max(s for _, s in p.arrivals[-50:]) >= until_seq for p in self.people if p.sio.connected
+            ):
+                break
+            await asyncio.sleep(0.05)
+        hist = Histogram()
+        missing = 0
+        final_at: list[float] = []
+        messages = 0
+        groups = self.spec["groups"]
+        for person in self.people:
+            messages += len(person.arrivals)
+            times, running, top = [], [], 0
+            for at, seq in person.arrivals:
+                top = max(top, seq)
+                times.append(at)
+                running.append(top)
+            if running and running[-1] >= until_seq:
+                final_at.append(times[bisect.bisect_left(running, until_seq)])
+            else:
+                final_at.append(float("inf"))
+            for voter, seq, sent in votes:
+                if voter == person.index or groups[voter] != person.group:
+                    continue
+                k = bisect.bisect_left(running, seq)
+                if k == len(running):
+                    missing += 1
+                else:
+                    hist.add(times[k] - sent)
+            await asyncio.sleep(0)
+        return {
+            "hist": hist.state(),
+            "missing": missing,
+            "final_at": max(final_at) if final_at else None,
+            "messages": messages,
+        }
+
+    async def close(self) -> None:
+        await asyncio.gather(*(p.sio.disconnect() for p in self.people if p.sio.connected), return_exceptions=True)
+
+
+def main(conn, spec: dict) -> None:
+    """Entry point of a client process (multiprocessing, spawn)."""
+
+    async def loop():
+        worker = Worker(spec)
+        me = psutil.Process()
+        while True:
+            command, args = await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+            if command == "ramp":
+                result = await worker.ramp()
+            elif command == "burst":
+                cpu0, t0 = sum(me.cpu_times()[:2]), time.monotonic()
+                result = await worker.burst(*args)
+                result["cpu_pct"] = 100 * (sum(me.cpu_times()[:2]) - cpu0) / max(1e-6, time.monotonic() - t0)
+            elif command == "settle":
+                result = await worker.settle(*args)
+            elif command == "close":
+                await worker.close()
+                conn.send({"cpu": sum(me.cpu_times()[:2])})
+                return
+            else:
+                result = {"error": f"unknown command {command}"}
+            conn.send(result)
+
+    asyncio.run(loop())

@@ -1,0 +1,251 @@
+"""One measured run: start a server, ramp the participants, burst the actions, settle, stop.
+
+Phases and what each measures:
+
+ramp    participants join (HTTP) and connect (websocket) -> ramp time, server
+        RSS per connection (RSS after the ramp minus before, over connections);
+burst   each participant sends its action at a scheduled time -> action-to-ack
+        latency, actions persisted per second, server CPU;
+settle  every client waits for a push at least as new as the last action ->
+        action-to-receipt latency by every other client, time from the last
+        action to the last client seeing the final results, pushes per second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import re
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+import socketio
+
+from . import clients, servers
+from .scenarios import FACILITATOR
+from .stats import Histogram, of
+
+SECRET = "bench-secret-not-for-production"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+async def facilitator(url: str, meeting: int) -> tuple[socketio.AsyncClient, dict]:
+    """Log in through the form, connect the console, count what it receives."""
+    counts: dict[str, int] = {}
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with http.get(f"{url}/f/login") as page:
+            token = CSRF.search(await page.text()).group(1)
+        email, _, password = FACILITATOR
+        async with http.post(
+            f"{url}/f/login", data={"csrf_token": token, "email": email, "password": password}, allow_redirects=False
+        ) as answer:
+            if answer.status != 302:
+                raise RuntimeError(f"facilitator login refused: HTTP {answer.status}")
+        cookie = "; ".join(f"{c.key}={c.value}" for c in http.cookie_jar)
+    sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+
+    def counter(name):
+        def count(*args):
+            counts[name] = counts.get(name, 0) + 1
+
+        return count
+
+    for name in ("presence", "results", "meeting", "snapshot", "event"):
+        sio.on(name, counter(name))
+    await sio.connect(
+        url,
+        headers={"Cookie": cookie},
+        transports=["websocket"],
+        auth={"meeting": meeting, "role": "console"},
+        wait_timeout=30,
+    )
+    return sio, counts
+
+
+class Pool:
+    """The client processes, each driving a share of the participants."""
+
+    def __init__(self, n: int, spec: dict, total: int):
+        ctx = multiprocessing.get_context("spawn")
+        self.pipes, self.procs = [], []
+        for k in range(n):
+            ours, theirs = ctx.Pipe()
+            share = {**spec, "indexes": list(range(k, total, n))}
+            proc = ctx.Process(target=clients.main, args=(theirs, share), daemon=True)
+            proc.start()
+            self.pipes.append(ours)
+            self.procs.append(proc)
+
+    async def ask(self, command: str, args_for=lambda k: ()) -> list[dict]:
+        loop = asyncio.get_running_loop()
+        for k, pipe in enumerate(self.pipes):
+            pipe.send((command, args_for(k)))
+        return list(await asyncio.gather(*(loop.run_in_executor(None, pipe.recv) for pipe in self.pipes)))
+
+    def close(self) -> None:
+        for proc in self.procs:
+            proc.join(10)
+            if proc.is_alive():
+                proc.kill()
+
+
+async def measure(case: dict, scenario, work: Path) -> dict:
+    bare = case["server"] == "bare"
+    database = work / "bench.db"
+    seeded = scenario.seed(database, SECRET) if not bare else scenario.seed(work / "unused.db", SECRET)
+    redis = servers.Redis(work) if case["processes"] > 1 else None
+    result: dict = {**case}
+    try:
+        if bare:
+            srv = servers.start_bare(work, case["mode"])
+            database = work / f"bare-{case['mode']}.db"
+        else:
+            srv = servers.start_ours(
+                work, database, case["mode"], case["processes"], redis.url if redis else None, SECRET
+            )
+        try:
+            result.update(await _drive(case, scenario, seeded, srv, bare))
+            result["persisted"] = scenario.persisted(database, bare)
+            result["server_alive"] = srv.alive()
+        finally:
+            srv.close()
+    finally:
+        if redis:
+            redis.close()
+    return result
+
+
+async def _drive(case, scenario, seeded, srv: servers.Servers, bare: bool) -> dict:
+    out: dict = {}
+    fac = None
+    if not bare:
+        fac, fac_counts = await facilitator(srv.urls[0], seeded["meeting"])
+        for control in scenario.controls(seeded):
+            ack = await fac.call("control", control, timeout=30)
+            if not ack.get("ok"):
+                raise RuntimeError(f"control refused: {ack}")
+    n = scenario.participants
+    groups = scenario.groups()
+    spec = {
+        "urls": srv.urls,
+        "code": seeded["code"],
+        "meeting": seeded["meeting"],
+        "networks": seeded["networks"],
+        "groups": groups,
+        "listen": scenario.listen,
+        "concurrency": case.get("concurrency", 40),
+    }
+    pool = Pool(case["client_procs"], spec, n)
+    try:
+        await asyncio.sleep(0.5)
+        rss0, cpu0 = srv.rss(), srv.cpu()
+        ramp = await pool.ask("ramp")
+        rss1, cpu1 = srv.rss(), srv.cpu()
+        connected = sum(r["connected"] for r in ramp)
+        out.update(
+            {
+                "connected": connected,
+                "refused": sum(r["error_count"] for r in ramp),
+                "ramp_errors": [e for r in ramp for e in r["errors"]][:3],
+                "ramp_s": max(r["finished"] for r in ramp) - min(r["started"] for r in ramp),
+                "join_ms": of(t for r in ramp for t in r["join"]).summary_ms(),
+                "connect_ms": of(t for r in ramp for t in r["connect"]).summary_ms(),
+                "rss_base_mb": rss0 / 2**20,
+                "rss_mb": rss1 / 2**20,
+                "rss_per_conn_kb": (rss1 - rss0) / 1024 / max(1, connected),
+                "ramp_cpu_s": cpu1 - cpu0,
+            }
+        )
+        schedule = scenario.schedule(seeded)
+        shares = [[e for e in schedule if e[0] % case["client_procs"] == k] for k in range(case["client_procs"])]
+        await asyncio.sleep(1.0)
+        t0 = time.monotonic() + 0.5
+        cpu2 = srv.cpu()
+        profilers = _profile(srv, case) if case.get("profile") else []
+        burst = await pool.ask("burst", lambda k: (t0, shares[k]))
+        acks = [a for r in burst for a in r["acks"]]
+        out["client_cpu_pct"] = [round(r["cpu_pct"]) for r in burst]
+        good = [a for a in acks if a["acked"] is not None and a["error"] is None and a["seq"] is not None]
+        last_sent = max(a["sent"] for a in acks)
+        last_ack = max((a["acked"] for a in good), default=last_sent)
+        ack_hist = of(a["acked"] - a["sent"] for a in good)
+        votes = [(a["index"], a["seq"], a["sent"]) for a in good]
+        until = max((a["seq"] for a in good), default=0)
+        settle = await pool.ask("settle", lambda k: (votes, until, case.get("settle_timeout", 20.0)))
+        cpu3 = srv.cpu()
+        for proc in profilers:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(30)
+        receipt = Histogram()
+        for r in settle:
+            receipt.merge(r["hist"])
+        final_at = max((r["final_at"] for r in settle if r["final_at"] is not None), default=None)
+        messages = sum(r["messages"] for r in settle)
+        pairs = receipt.count + sum(r["missing"] for r in settle)
+        delivery_end = final_at if final_at is not None and final_at != float("inf") else time.monotonic()
+        out.update(
+            {
+                "actions": len(schedule),
+                "acked": len(good),
+                "ack_errors": len(acks) - len(good),
+                "ack_error_sample": [a["error"] for a in acks if a["error"]][:3],
+                "ack_ms": ack_hist.summary_ms(),
+                "receipt_ms": receipt.summary_ms(),
+                "receipt_pairs": pairs,
+                "receipt_missing": pairs - receipt.count,
+                "final_after_last_s": (final_at - last_sent) if final_at is not None else None,
+                "persisted_per_s": len(good) / max(1e-6, last_ack - t0),
+                "pushes_per_s": messages / max(1e-6, delivery_end - t0),
+                "pushes": messages,
+                "burst_cpu_s": cpu3 - cpu2,
+                "burst_cpu_pct": 100 * (cpu3 - cpu2) / max(1e-6, time.monotonic() - t0),
+                "cpu_ms_per_action": 1000 * (cpu3 - cpu2) / max(1, len(good)),
+            }
+        )
+        if fac is not None:
+            out["facilitator_received"] = dict(fac_counts)
+    finally:
+        await pool.ask("close")
+        pool.close()
+        if fac is not None:
+            await fac.disconnect()
+    return out
+
+
+def _profile(srv: servers.Servers, case: dict) -> list:
+    """py-spy on each server process during the burst: collapsed stacks in bench/results/."""
+    import shutil
+    import subprocess
+
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    out = Path(__file__).resolve().parent / "results"
+    out.mkdir(exist_ok=True)
+    label = f"{case['server']}-{case['mode']}-x{case['processes']}-n{case['participants']}"
+    return [
+        subprocess.Popen(
+            [
+                spy,
+                "record",
+                "--pid",
+                str(p.pid),
+                "--format",
+                "raw",
+                "--rate",
+                "200",
+                "--output",
+                str(out / f"profile-{label}-{k}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for k, p in enumerate(srv.procs)
+    ]
+
+
+def run_case(case: dict, scenario) -> dict:
+    with tempfile.TemporaryDirectory(prefix="facilitation-bench-") as tmp:
+        return asyncio.run(measure(case, scenario, Path(tmp)))
