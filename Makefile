@@ -67,8 +67,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
 
+# Load benchmarks (never part of `make test`): see docs/performance.md. Run them on a quiet machine.
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --processes 1,2 --micro --pages --nginx
+
+bench-full: install
+	$(BIN)/python -m bench --modes eventlet,gevent,threading --processes 1,2 --micro --pages --nginx
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor test-artifacts bench/results

@@ -64,6 +64,11 @@ def parse(argv):
     p.add_argument("--quick", action="store_true", help="200 participants, eventlet, one process")
     p.add_argument("--micro", action="store_true", help="also the per-vote cost at 100 and 100,000 stored votes")
     p.add_argument("--pages", action="store_true", help="also page render times with 100,000 stored events")
+    p.add_argument(
+        "--nginx",
+        action="store_true",
+        help="check docs/deployment.md's nginx config with nginx -t and run a short load through it",
+    )
     p.add_argument("--profile", action="store_true", help="py-spy the servers during the burst")
     p.add_argument("--only-extras", action="store_true", help="skip the load runs")
     args = p.parse_args(argv)
@@ -96,7 +101,8 @@ def cases(args) -> list[dict]:
 
 def flat(result: dict) -> dict:
     row = dict(result)
-    row["label"] = f"{result['server']} {result['mode']} x{result['processes']} n={result['participants']}"
+    via = " nginx" if result.get("via") else ""
+    row["label"] = f"{result['server']} {result['mode']} x{result['processes']}{via} n={result['participants']}"
     for prefix, key in (("ack", "ack_ms"), ("rcv", "receipt_ms")):
         for q, v in (result.get(key) or {}).items():
             row[f"{prefix}_{q}"] = v
@@ -111,11 +117,40 @@ def ratio_rows(rows: list[dict]) -> list[dict]:
         base = bare.get((r["mode"], r["participants"]))
         if r["server"] != "ours" or base is None:
             continue
-        ratio = {"label": f"  ours/bare {r['mode']} x{r['processes']} n={r['participants']}"}
+        ratio = {"label": "  ours/bare" + r["label"][4:]}
         for key in RATIO_KEYS:
             ratio[key] = stats.ratio(r.get(key), base.get(key))
         out.append(ratio)
     return out
+
+
+def _nginx(args) -> dict:
+    import tempfile
+
+    from . import nginx
+
+    with tempfile.TemporaryDirectory(prefix="facilitation-nginx-") as tmp:
+        checked = nginx.check(Path(tmp))
+    print(f"nginx -t on docs/deployment.md: {checked}", flush=True)
+    if not checked.get("ok"):
+        return checked
+    case = {
+        "server": "ours",
+        "mode": "eventlet",
+        "processes": 2,
+        "participants": 200,
+        "votes": 200,
+        "window": args.window,
+        "client_procs": 1,
+        "settle_timeout": args.settle_timeout,
+        "via": "nginx",
+    }
+    print("running ours eventlet x2 through nginx n=200 ...", flush=True)
+    try:
+        result = run.run_case(case, SCENARIOS[args.scenario](200, 200, args.window))
+    except Exception as exc:
+        result = {**case, "failed": f"{type(exc).__name__}: {exc}"}
+    return {**checked, "run": result}
 
 
 def machine() -> dict:
@@ -143,6 +178,8 @@ def main(argv=None) -> int:
                 result = {**case, "failed": f"{type(exc).__name__}: {exc}"}
                 print(f"  failed: {result['failed']}", flush=True)
             report["runs"].append(result)
+    if args.nginx:
+        report["nginx"] = _nginx(args)
     if args.micro:
         from . import micro
 
@@ -152,6 +189,9 @@ def main(argv=None) -> int:
 
         report["pages"] = pages.main()
     report["load_after"] = os.getloadavg()
+    through = report.get("nginx", {}).get("run")
+    if through and "failed" not in through:
+        report["runs"].append(through)
     rows = [flat(r) for r in report["runs"] if "failed" not in r]
     if rows:
         print()

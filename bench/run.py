@@ -25,7 +25,7 @@ from pathlib import Path
 import aiohttp
 import socketio
 
-from . import clients, servers
+from . import clients, nginx, servers
 from .scenarios import FACILITATOR
 from .stats import Histogram, of
 
@@ -107,11 +107,14 @@ async def measure(case: dict, scenario, work: Path) -> dict:
             srv = servers.start_ours(
                 work, database, case["mode"], case["processes"], redis.url if redis else None, SECRET
             )
+        proxy = nginx.Proxy(work, srv.urls) if case.get("via") == "nginx" else None
         try:
-            result.update(await _drive(case, scenario, seeded, srv, bare))
+            result.update(await _drive(case, scenario, seeded, srv, [proxy.url] if proxy else srv.urls, bare))
             result["persisted"] = scenario.persisted(database, bare)
             result["server_alive"] = srv.alive()
         finally:
+            if proxy:
+                proxy.close()
             srv.close()
     finally:
         if redis:
@@ -119,11 +122,11 @@ async def measure(case: dict, scenario, work: Path) -> dict:
     return result
 
 
-async def _drive(case, scenario, seeded, srv: servers.Servers, bare: bool) -> dict:
+async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], bare: bool) -> dict:
     out: dict = {}
     fac = None
     if not bare:
-        fac, fac_counts = await facilitator(srv.urls[0], seeded["meeting"])
+        fac, fac_counts = await facilitator(urls[0], seeded["meeting"])
         for control in scenario.controls(seeded):
             ack = await fac.call("control", control, timeout=30)
             if not ack.get("ok"):
