@@ -12,6 +12,7 @@ and the running counts to the room. No validation, no plugin, no coalescing.
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 
 
@@ -30,13 +31,15 @@ def build(db_path: str, mode: str):
     import sqlite3
     import threading
     import time
+    from urllib.parse import parse_qs
 
     import socketio
 
     sio = socketio.Server(async_mode=mode, cors_allowed_origins=None)
     lock = threading.Lock()
-    cookies: set[str] = set()
-    counts: dict[int, int] = {}
+    cookies: dict[str, str] = {}  # participant cookie -> team
+    counts: dict = {}
+    teams: dict[str, str] = {}
     # One connection for every handler, as a server with a connection pool would reuse one.
     conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode = WAL")
@@ -48,23 +51,32 @@ def build(db_path: str, mode: str):
     @sio.event
     def connect(sid, environ, auth):
         cookie = environ.get("HTTP_COOKIE", "")
-        if not any(part.strip() in cookies for part in cookie.split(";")):
+        team = next((cookies[p.strip()] for p in cookie.split(";") if p.strip() in cookies), None)
+        if team is None:
             raise socketio.exceptions.ConnectionRefusedError("join first")
         sio.enter_room(sid, "all")
+        sio.enter_room(sid, team)
+        with lock:
+            teams[sid] = team
         sio.emit("snapshot", {"seq": 0}, to=sid)
 
     @sio.event
     def action(sid, message):
-        value = (message or {}).get("payload", {}).get("value", 0)
+        value = str((message or {}).get("payload", {}).get("value", 0))
         with lock:
             conn.execute("BEGIN IMMEDIATE")
             seq = conn.execute(
                 "INSERT INTO votes (sid, payload, at) VALUES (?, ?, ?)", [sid, str(value), time.time()]
             ).lastrowid
             conn.execute("COMMIT")
-            counts[value] = counts.get(value, 0) + 1
-            snapshot = dict(counts)
-        sio.emit("results", {"seq": seq, "counts": snapshot}, to="all")
+            snapshot = None
+            if (message or {}).get("type") == "answer":
+                counts[value] = counts.get(value, 0) + 1
+                snapshot = dict(counts)
+        if snapshot is not None:
+            sio.emit("results", {"seq": seq, "counts": snapshot}, to="all")
+        else:  # a team edit: to the team only
+            sio.emit("event", {"seq": seq, "data": message.get("payload")}, to=teams.get(sid))
         return {"ok": True, "seq": seq}
 
     def http(environ, start_response):
@@ -75,10 +87,10 @@ def build(db_path: str, mode: str):
             return [body]
         if path.startswith("/j/") and method == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
-            environ["wsgi.input"].read(length)
+            form = parse_qs(environ["wsgi.input"].read(length).decode())
             cookie = f"fp_1={secrets.token_urlsafe(32)}"
             with lock:
-                cookies.add(cookie)
+                cookies[cookie] = "t" + form.get("network", [""])[0]
             start_response(
                 "302 Found",
                 [("Location", path), ("Set-Cookie", cookie + "; Path=/; HttpOnly"), ("Content-Length", "0")],
@@ -93,23 +105,29 @@ def build(db_path: str, mode: str):
 def serve(args) -> None:
     app = build(args.db, args.async_mode)
     print(f"bare server on http://{args.host}:{args.port}/ ({args.async_mode})", file=sys.stderr, flush=True)
-    if args.async_mode == "eventlet":
-        import eventlet
-        import eventlet.wsgi
-
-        eventlet.wsgi.server(
-            eventlet.listen((args.host, args.port), backlog=2048), app, log_output=False, max_size=args.max_connections
-        )
-    elif args.async_mode == "gevent":
-        from gevent import pywsgi
-
-        pywsgi.WSGIServer((args.host, args.port), app, log=None, backlog=2048).serve_forever()
-    else:
+    # The same listening socket as `facilitation serve`: deep backlog, TCP_NODELAY.
+    if args.async_mode == "threading":
         from werkzeug.serving import make_server
 
         server = make_server(args.host, args.port, app, threaded=True)
-        server.socket.listen(2048)
+        tune(server.socket)
         server.serve_forever()
+        return
+    listener = tune(socket.create_server((args.host, args.port)))
+    if args.async_mode == "eventlet":
+        import eventlet.wsgi
+
+        eventlet.wsgi.server(listener, app, log_output=False, max_size=args.max_connections)
+    else:
+        from gevent import pywsgi
+
+        pywsgi.WSGIServer(listener, app, log=None).serve_forever()
+
+
+def tune(sock):
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.listen(2048)
+    return sock
 
 
 if __name__ == "__main__":

@@ -107,4 +107,70 @@ class PollBurst:
             return conn.execute("SELECT count(*) FROM events WHERE type = 'answer'").fetchone()[0]
 
 
-SCENARIOS = {"poll": PollBurst}
+class CanvasCoEdit(PollBurst):
+    """Network teams co-edit their squad canvas: each person adds a strategy, then edits the
+    team's change goal. Every edit is broadcast to the person's team (and facilitators) only."""
+
+    name = "canvas"
+    listen = ["event"]
+    actions_per_person = 2
+
+    def seed(self, database: Path, secret: str) -> dict:
+        from facilitation import store
+        from facilitation.db import borrowed, transaction
+
+        app, networks, lab = seed_core(database, secret)
+        if "squad" not in app.extensions["facilitation.registry"].exercises:
+            raise RuntimeError("the squad canvas exercise is not installed")
+        with borrowed(app) as db, transaction(db):
+            meeting = store.create_meeting(db, lab, {"title": "Laboratorio squadre"})
+            item = store.add_item(db, meeting, "squad", {"title": "La nostra squadra", "start": "blank"})
+            code = store.meeting(db, meeting)["join_code"]
+        app.extensions["facilitation.pool"].close()
+        self.networks = [networks[i % len(networks)] for i in range(self.participants)]
+        return {"meeting": meeting, "code": code, "item": item, "networks": self.networks}
+
+    def groups(self) -> list[str]:
+        return [f"n{network}" for network in self.networks]
+
+    def schedule(self, seeded: dict) -> list[tuple[int, float, dict]]:
+        people = self.random.sample(range(self.participants), min(self.votes, self.participants))
+        entries = []
+        for i in people:
+            first = self.random.uniform(0, self.window / 2)
+            entries.append(
+                (
+                    i,
+                    first,
+                    {
+                        "item": seeded["item"],
+                        "type": "add",
+                        "cid": f"bench-a{i}",
+                        "payload": {"kind": "strategy", "id": f"b{i}", "fields": {"title": f"Strategia {i}"}},
+                    },
+                )
+            )
+            entries.append(
+                (
+                    i,
+                    first + self.random.uniform(0.5, self.window / 2),
+                    {
+                        "item": seeded["item"],
+                        "type": "edit",
+                        "cid": f"bench-e{i}",
+                        "payload": {"kind": "goal", "field": "text", "value": f"Obiettivo {i}", "base": 0},
+                    },
+                )
+            )
+        return sorted(entries, key=lambda entry: entry[1])
+
+    def persisted(self, database: Path, bare: bool) -> int:
+        import sqlite3
+
+        with sqlite3.connect(database) as conn:
+            if bare:
+                return conn.execute("SELECT count(*) FROM votes").fetchone()[0]
+            return conn.execute("SELECT count(*) FROM events WHERE type IN ('add', 'edit')").fetchone()[0]
+
+
+SCENARIOS = {"poll": PollBurst, "canvas": CanvasCoEdit}
