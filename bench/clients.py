@@ -203,26 +203,33 @@ class Worker:
 
 def main(conn, spec: dict) -> None:
     """Entry point of a client process (multiprocessing, spawn)."""
+    me = psutil.Process()
+
+    async def run(worker: Worker, command: str, args):
+        if command == "ramp":
+            return await worker.ramp()
+        if command == "burst":
+            cpu0, t0 = sum(me.cpu_times()[:2]), time.monotonic()
+            result = await worker.burst(*args)
+            result["cpu_pct"] = 100 * (sum(me.cpu_times()[:2]) - cpu0) / max(1e-6, time.monotonic() - t0)
+            return result
+        if command == "settle":
+            return await worker.settle(*args)
+        if command == "close":
+            await worker.close()
+            return {"cpu": sum(me.cpu_times()[:2])}
+        return {"failed": f"unknown command {command}"}
 
     async def loop():
         worker = Worker(spec)
-        me = psutil.Process()
         while True:
             command, args = await asyncio.get_running_loop().run_in_executor(None, conn.recv)
-            if command == "ramp":
-                result = await worker.ramp()
-            elif command == "burst":
-                cpu0, t0 = sum(me.cpu_times()[:2]), time.monotonic()
-                result = await worker.burst(*args)
-                result["cpu_pct"] = 100 * (sum(me.cpu_times()[:2]) - cpu0) / max(1e-6, time.monotonic() - t0)
-            elif command == "settle":
-                result = await worker.settle(*args)
-            elif command == "close":
-                await worker.close()
-                conn.send({"cpu": sum(me.cpu_times()[:2])})
-                return
-            else:
-                result = {"error": f"unknown command {command}"}
+            try:
+                result = await run(worker, command, args)
+            except Exception as exc:  # reported to the orchestrator, which fails the run
+                result = {"failed": f"{type(exc).__name__}: {exc}"}
             conn.send(result)
+            if command == "close":
+                return
 
     asyncio.run(loop())

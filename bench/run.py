@@ -80,11 +80,27 @@ class Pool:
             self.pipes.append(ours)
             self.procs.append(proc)
 
-    async def ask(self, command: str, args_for=lambda k: ()) -> list[dict]:
+    async def ask(self, command: str, args_for=lambda k: (), timeout: float = 300) -> list[dict]:
+        """Send a command to every client process and wait for all answers (a stuck or dead
+        process fails the run instead of hanging it)."""
         loop = asyncio.get_running_loop()
         for k, pipe in enumerate(self.pipes):
             pipe.send((command, args_for(k)))
-        return list(await asyncio.gather(*(loop.run_in_executor(None, pipe.recv) for pipe in self.pipes)))
+
+        def answer(k, pipe):
+            if not pipe.poll(timeout):
+                alive = self.procs[k].is_alive()
+                raise RuntimeError(
+                    f"client process {k} gave no answer to {command} in {timeout:.0f}s ({'alive' if alive else 'dead'})"
+                )
+            found = pipe.recv()
+            if "failed" in found:
+                raise RuntimeError(f"client process {k} failed on {command}: {found['failed']}")
+            return found
+
+        return list(
+            await asyncio.gather(*(loop.run_in_executor(None, answer, k, pipe) for k, pipe in enumerate(self.pipes)))
+        )
 
     def close(self) -> None:
         for proc in self.procs:
@@ -212,8 +228,10 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
         if fac is not None:
             out["facilitator_received"] = dict(fac_counts)
     finally:
-        await pool.ask("close")
-        pool.close()
+        try:
+            await pool.ask("close", timeout=30)
+        finally:
+            pool.close()
         if fac is not None:
             await fac.disconnect()
     return out

@@ -11,6 +11,7 @@ import contextlib
 import json
 import queue
 import sqlite3
+import time
 
 import click
 import sqlite_utils
@@ -87,7 +88,7 @@ def _release(exc=None):
 def transaction(db: sqlite_utils.Database):
     """BEGIN IMMEDIATE ... COMMIT: take the write lock up front, so two writers
     never deadlock upgrading a read lock; roll back on any error."""
-    db.conn.execute("BEGIN IMMEDIATE")
+    _begin_immediate(db.conn)
     try:
         yield db
     except BaseException:
@@ -95,6 +96,28 @@ def transaction(db: sqlite_utils.Database):
         raise
     else:
         db.conn.execute("COMMIT")
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """Wait for the write lock held by another process in Python, not in SQLite's busy
+    handler: that one sleeps in C, and under eventlet or gevent it would freeze every
+    connection of this process while another server process commits. ``time.sleep``
+    is cooperative there (monkey-patched) and an ordinary sleep under threads."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        delay = 0.0005
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(2 * delay, 0.02)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def migrate(db: sqlite_utils.Database, registry) -> list[str]:
