@@ -58,7 +58,7 @@ def parse(argv):
     p.add_argument("--modes", type=csv, default=["eventlet"], help="eventlet,gevent,threading")
     p.add_argument("--processes", type=lambda v: csv(v, int), default=[1], help="server processes, e.g. 1,2")
     p.add_argument("--servers", type=csv, default=["ours", "bare"])
-    p.add_argument("--scenario", choices=sorted(SCENARIOS), default="poll")
+    p.add_argument("--scenarios", type=csv, default=["poll"], help=f"of {sorted(SCENARIOS)}, e.g. poll,canvas")
     p.add_argument("--client-procs", type=int, default=2)
     p.add_argument("--settle-timeout", type=float, default=20.0)
     p.add_argument("--quick", action="store_true", help="200 participants, eventlet, one process")
@@ -79,7 +79,7 @@ def parse(argv):
 
 def cases(args) -> list[dict]:
     out = []
-    for n in args.participants:
+    for scenario, n in [(s, n) for s in args.scenarios for n in args.participants]:
         for mode in args.modes:
             for server in args.servers:
                 if server == "bare" and mode == "threading" and n > 1000:
@@ -90,6 +90,7 @@ def cases(args) -> list[dict]:
                 for procs in args.processes if server == "ours" else [1]:
                     out.append(
                         {
+                            "scenario": scenario,
                             "server": server,
                             "mode": mode,
                             "processes": procs,
@@ -107,7 +108,8 @@ def cases(args) -> list[dict]:
 def flat(result: dict) -> dict:
     row = dict(result)
     via = " nginx" if result.get("via") else ""
-    row["label"] = f"{result['server']} {result['mode']} x{result['processes']}{via} n={result['participants']}"
+    what = "" if result.get("scenario", "poll") == "poll" else f" {result['scenario']}"
+    row["label"] = f"{result['server']} {result['mode']} x{result['processes']}{via}{what} n={result['participants']}"
     for prefix, key in (("ack", "ack_ms"), ("rcv", "receipt_ms")):
         for q, v in (result.get(key) or {}).items():
             row[f"{prefix}_{q}"] = v
@@ -116,10 +118,10 @@ def flat(result: dict) -> dict:
 
 
 def ratio_rows(rows: list[dict]) -> list[dict]:
-    bare = {(r["mode"], r["participants"]): r for r in rows if r["server"] == "bare"}
+    bare = {(r.get("scenario"), r["mode"], r["participants"]): r for r in rows if r["server"] == "bare"}
     out = []
     for r in rows:
-        base = bare.get((r["mode"], r["participants"]))
+        base = bare.get((r.get("scenario"), r["mode"], r["participants"]))
         if r["server"] != "ours" or base is None:
             continue
         ratio = {"label": "  ours/bare" + r["label"][4:]}
@@ -152,7 +154,7 @@ def _nginx(args) -> dict:
     }
     print("running ours eventlet x2 through nginx n=200 ...", flush=True)
     try:
-        result = run.run_case(case, SCENARIOS[args.scenario](200, 200, args.window))
+        result = run.run_case(case, SCENARIOS["poll"](200, 200, args.window))
     except Exception as exc:
         result = {**case, "failed": f"{type(exc).__name__}: {exc}"}
     return {**checked, "run": result}
@@ -174,7 +176,7 @@ def main(argv=None) -> int:
     print(f"machine: {report['machine']}", flush=True)
     if not args.only_extras:
         for case in cases(args):
-            scenario = SCENARIOS[args.scenario](case["participants"], case["votes"], case["window"])
+            scenario = SCENARIOS[case["scenario"]](case["participants"], case["votes"], case["window"])
             label = flat(case | {"final_after_last_s": None})["label"]
             print(f"running {label} ...", flush=True)
             try:

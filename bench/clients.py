@@ -155,21 +155,31 @@ class Worker:
         await asyncio.gather(*(one(*entry) for entry in schedule))
         return {"acks": self.acks}
 
-    async def settle(self, votes: list[tuple[int, int, float]], until_seq: int, timeout: float) -> dict:
+    async def settle(self, votes: list[tuple[int, int, float]], timeout: float) -> dict:
         """Receipt of every vote by every other client of its group: the first push
         with a sequence at least the vote's, minus the vote's send time."""
+        groups = self.spec["groups"]
+        # What each client must end up seeing: the last action of its group (everyone's,
+        # for a poll; its team's, for team work).
+        last_of: dict[str, int] = {}
+        for voter, seq, _ in votes:
+            last_of[groups[voter]] = max(last_of.get(groups[voter], 0), seq)
+
+        def done(p: Participant) -> bool:
+            wanted = last_of.get(p.group)
+            return (
+                wanted is None
+                or not p.sio.connected
+                or bool(p.arrivals and max(s for _, s in p.arrivals[-50:]) >= wanted)
+            )
+
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if all(
-                p.arrivals and max(s for _, s in p.arrivals[-50:]) >= until_seq for p in self.people if p.sio.connected
-            ):
-                break
+        while time.monotonic() < deadline and not all(done(p) for p in self.people):
             await asyncio.sleep(0.05)
         hist = Histogram()
         missing = 0
         final_at: list[float] = []
         messages = 0
-        groups = self.spec["groups"]
         for person in self.people:
             messages += len(person.arrivals)
             times, running, top = [], [], 0
@@ -177,10 +187,10 @@ class Worker:
                 top = max(top, seq)
                 times.append(at)
                 running.append(top)
-            if running and running[-1] >= until_seq:
-                final_at.append(times[bisect.bisect_left(running, until_seq)])
-            else:
-                final_at.append(float("inf"))
+            wanted = last_of.get(person.group)
+            if wanted is not None:
+                found = bisect.bisect_left(running, wanted)
+                final_at.append(times[found] if found < len(running) else float("inf"))
             for voter, seq, sent in votes:
                 if voter == person.index or groups[voter] != person.group:
                     continue
