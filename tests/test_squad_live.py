@@ -223,9 +223,12 @@ def test_presence_and_editing_reach_the_team_and_facilitators_only(sockets, seed
     ada = sockets.participant("Ada", n1)
     cy = sockets.participant("Cy", n2)
     open_squad(fac, squad)
+    engine = fac.app.extensions["facilitation.engine"]
+    engine.flush()  # team presence is coalesced: push what is pending before counting
     for c in (fac, ada, cy):
         received(c)
     bo = sockets.participant("Bo", n1)
+    engine.flush()
     here = [m["args"][0] for m in received(ada, "team_presence")]
     assert here[-1]["team"] == f"n{n1}" and [p["name"] for p in here[-1]["members"]] == ["Ada", "Bo"]
     assert [m["args"][0]["team"] for m in received(fac, "team_presence")] == [f"n{n1}"]
@@ -235,6 +238,7 @@ def test_presence_and_editing_reach_the_team_and_facilitators_only(sockets, seed
     assert editing["unit"]["name"] == "Bo" and editing["unit"]["target"] == "goal"
     assert events(cy) == []
     bo.disconnect()
+    engine.flush()
     assert [p["name"] for p in received(ada, "team_presence")[-1]["args"][0]["members"]] == ["Ada"]
 
 
@@ -261,6 +265,7 @@ def test_facilitator_works_on_a_network_workspace_with_its_team(app, sockets, se
     fac_http = app.test_client()
     login(fac_http)
     fac = socketio.test_client(app, flask_test_client=fac_http, auth={"role": "network", "network": n1})
+    app.extensions["facilitation.engine"].flush()  # team presence is coalesced
     got = received(fac)
     snap = [m for m in got if m["name"] == "snapshot"][-1]["args"][0]
     assert snap["network"] == n1 and "squad" in snap["workspaces"]

@@ -69,6 +69,7 @@ class Engine(TeamSpaces):
         self.connections: dict[str, Connection] = {}
         self._dirty: set[tuple[int, int]] = set()
         self._presence: dict[int, dict] = {}  # meeting -> participant -> latest change
+        self._teams_dirty: dict[tuple, Connection] = {}  # (meeting, team, network) -> a member
         self._dirty_lock = threading.Lock()
         self._flusher_started = False
         self.results_interval = 1.0 / max(0.1, float(app.config["RESULTS_PER_SECOND"]))
@@ -509,8 +510,11 @@ class Engine(TeamSpaces):
         with self._dirty_lock:
             dirty, self._dirty = self._dirty, set()
             presence, self._presence = self._presence, {}
+            teams, self._teams_dirty = self._teams_dirty, {}
         for meeting_id, people in presence.items():
             self.socketio.emit("presence", {"people": list(people.values())}, to=room_facilitators(meeting_id))
+        for conn in teams.values():
+            self._emit_team_presence(conn)
         if not dirty:
             return
         with self.app.app_context(), borrowed(self.app) as db:
