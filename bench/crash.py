@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.liveserver import LiveServer, facilitator, join_participants  # noqa: E402
 from tests.scenarios import Tally, crash_round, start_poll  # noqa: E402
-from tests.serverproc import Server, facilitator, join_participants  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -31,7 +31,7 @@ def main(argv=None) -> int:
                         help="which burst; both = --rounds of each, alternating")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server(Path(tmp), env={"FACILITATION_SQLITE_SYNCHRONOUS": args.synchronous})
+        server = LiveServer(Path(tmp), env={"FACILITATION_SQLITE_SYNCHRONOUS": args.synchronous})
         seed = server.seed(polls=1)
         server.start()
         total = Tally()

@@ -23,8 +23,8 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.liveserver import FormClient, LiveClient, LiveServer, facilitator  # noqa: E402
 from tests.scenarios import Tally, check_acks  # noqa: E402
-from tests.serverproc import Browserless, LiveClient, Server, facilitator  # noqa: E402
 
 
 class Person(threading.Thread):
@@ -36,7 +36,7 @@ class Person(threading.Thread):
 
     def run(self):
         sim = self.sim
-        http = Browserless(sim.server.url)
+        http = FormClient(sim.server.url)
         http.join(sim.seed["code"], f"Persona {self.n}", random.choice(sim.seed["networks"]))
         self.client = LiveClient(sim.server, http, sim.seed["meeting"])
         self.client.connect()
@@ -118,7 +118,7 @@ def main(argv=None) -> int:
     parser.add_argument("--sample-seconds", type=float, default=10)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server(Path(tmp))
+        server = LiveServer(Path(tmp))
         seed = server.seed(polls=4, networks=3)
         server.start()
         process = psutil.Process(server.pid)
@@ -150,8 +150,8 @@ def main(argv=None) -> int:
             total = Tally()
             for item in seed["items"]:
                 acks = {p.client: p.acks.get(item, []) for p in sim.persons if p.client and p.acks.get(item)}
-                total.add(check_acks(server.database, acks, item))
-            errors_in_log = server.log.read_text().count("Traceback")
+                total.add(check_acks(server.db_path, acks, item))
+            errors_in_log = server.log().count("Traceback")
             alive = server.process.poll() is None
             server.stop()
         warm = [rss for t, rss in samples if t >= args.minutes * 60 * 0.2]

@@ -10,8 +10,9 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from .serverproc import LiveClient, Server, wait_until
+from .liveserver import LiveClient, LiveServer, wait_until
 
 
 @dataclass
@@ -55,25 +56,23 @@ def vote_burst(clients: list[LiveClient], item: int, votes: int, acks: dict, pau
     return threads
 
 
-def crash_round(server: Server, seed: dict, clients: list[LiveClient], fac: LiveClient, *, votes: int = 12,
+def crash_round(server: LiveServer, seed: dict, clients: list[LiveClient], fac: LiveClient, *, votes: int = 12,
                 kill_after: float | None = None, down_for: float = 0.3, canvas: bool = False) -> Tally:
     """A vote burst (or a canvas editing burst); SIGKILL the server in the middle; restart it;
     let the burst finish; check."""
     item = seed["squad"] if canvas else seed["items"][0]
-    earlier = canvas_units(server.database, item) if canvas else set()
+    earlier = canvas_units(server.db_path, item) if canvas else set()
     acks: dict = {}
     before = {c: c.snapshots for c in clients}
     threads = vote_burst(clients, item, votes, acks, canvas=canvas)
     time.sleep(kill_after if kill_after is not None else random.uniform(0.2, 0.8))
-    server.kill()
-    time.sleep(down_for)
-    server.start()
+    server.restart(down_for)
     for t in threads:
         t.join(120)
     if canvas:
-        tally = check_edits(server.database, {c: acks[c] for c in clients}, item, earlier)
+        tally = check_edits(server.db_path, {c: acks[c] for c in clients}, item, earlier)
     else:
-        tally = check_acks(server.database, {c: acks[c] for c in clients}, item)
+        tally = check_acks(server.db_path, {c: acks[c] for c in clients}, item)
     tally.not_sent = len(acks.get("not_sent", []))
     tally.refused = len(acks.get("refused", []))
     # Clients came back by themselves and got a fresh snapshot at least as new as their acks.
@@ -96,7 +95,7 @@ def crash_round(server: Server, seed: dict, clients: list[LiveClient], fac: Live
     return tally
 
 
-def check_acks(database: str, acks: dict, item: int) -> Tally:
+def check_acks(database: Path, acks: dict, item: int) -> Tally:
     """Every acked cid stored exactly once; each person's stored answer is their last acked
     one; tallies agree with the answers (an action applied twice would skew them)."""
     tally = Tally()
@@ -131,7 +130,7 @@ def check_acks(database: str, acks: dict, item: int) -> Tally:
     return tally
 
 
-def canvas_units(database: str, item: int) -> set[tuple[str, str]]:
+def canvas_units(database: Path, item: int) -> set[tuple[str, str]]:
     """(space, key) of every strategy in the teams' canvases of a squad item."""
     conn = sqlite3.connect(database, timeout=30)
     try:
@@ -141,7 +140,7 @@ def canvas_units(database: str, item: int) -> set[tuple[str, str]]:
         conn.close()
 
 
-def check_edits(database: str, acks: dict, item: int, earlier: set = frozenset()) -> Tally:
+def check_edits(database: Path, acks: dict, item: int, earlier: set = frozenset()) -> Tally:
     """Every acked canvas edit stored once, and its unit in the canvas of the sender's team,
     once; no new unit nobody acked (``earlier`` ones were there before the burst)."""
     tally = Tally()

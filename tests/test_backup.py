@@ -8,8 +8,8 @@ import pytest
 
 from facilitation.backup import BackupError, backup, check_database
 
+from .liveserver import LiveServer, facilitator, join_participants
 from .scenarios import start_poll, vote_burst
-from .serverproc import Server, facilitator, join_participants
 
 
 def consistent(path: str, item: int) -> int:
@@ -34,7 +34,7 @@ def consistent(path: str, item: int) -> int:
 
 
 def test_backup_during_a_write_burst_is_consistent_and_restores(tmp_path):
-    server = Server(tmp_path / "instance")
+    server = LiveServer(tmp_path / "instance")
     seed = server.seed(polls=1)
     item = seed["items"][0]
     server.start()
@@ -47,7 +47,7 @@ def test_backup_during_a_write_burst_is_consistent_and_restores(tmp_path):
         copies = []
         while any(t.is_alive() for t in threads):
             path = tmp_path / f"copy{len(copies)}.db"
-            backup(server.database, str(path))  # what `facilitation backup` runs, without its start-up time
+            backup(str(server.db_path), str(path))  # what `facilitation backup` runs, without its start-up time
             copies.append(path)
         for t in threads:
             t.join()
@@ -65,9 +65,9 @@ def test_backup_during_a_write_burst_is_consistent_and_restores(tmp_path):
         server.stop()
     # Stopped: the first copy comes back, then the final one.
     server.run("restore", str(copies[0]))
-    assert consistent(server.database, item) == sizes[0]
+    assert consistent(str(server.db_path), item) == sizes[0]
     server.run("restore", str(final))
-    assert consistent(server.database, item) == stored
+    assert consistent(str(server.db_path), item) == stored
     server.start()
     try:
         fac = facilitator(server, seed)

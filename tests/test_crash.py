@@ -6,13 +6,13 @@ import threading
 
 import pytest
 
+from .liveserver import LiveServer, facilitator, join_participants
 from .scenarios import Tally, check_acks, crash_round, start_poll
-from .serverproc import Server, facilitator, join_participants
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("crash"))
+    server = LiveServer(tmp_path_factory.mktemp("crash"))
     server.seed_info = server.seed(polls=1)
     server.start()
     fac = facilitator(server, server.seed_info)
@@ -75,7 +75,7 @@ def test_clients_dropping_and_coming_back_while_voting_end_with_the_same_state(s
             t.start()
         for t in threads:
             t.join(60)
-        tally = check_acks(server.database, acks, item)
+        tally = check_acks(server.db_path, acks, item)
         assert (tally.lost, tally.doubled, tally.problems) == (0, 0, [])
         views = [c.sio.call("sync", {"since": 0}, timeout=5)["snapshot"]["item"]["view"]["results"]
                  for c in clients]

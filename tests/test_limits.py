@@ -3,12 +3,12 @@
 import pytest
 import socketio
 
-from .serverproc import Browserless, LiveClient, Server, facilitator, join_participants
+from .liveserver import FormClient, LiveClient, LiveServer, facilitator, join_participants
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("limits"), env={
+    server = LiveServer(tmp_path_factory.mktemp("limits"), env={
         "FACILITATION_SOCKET_CONNECTIONS_PER_ADDRESS": "4",
         "FACILITATION_SOCKET_RATE_PER_ADDRESS": "[5, 30]",
     })
@@ -45,7 +45,7 @@ def test_messages_over_64_kb_are_refused_before_any_handler(server):
 
 def test_a_foreign_origin_is_refused(server):
     seed = server.seed_info
-    http = Browserless(server.url)
+    http = FormClient(server.url)
     http.join(seed["code"], "Origin", seed["networks"][0])
 
     def connect(origin):
@@ -66,7 +66,7 @@ def test_connections_and_events_per_address_are_limited(server):
     item = seed["items"][0]
     clients = join_participants(server, seed, 4, prefix="Flood")
     try:
-        extra = Browserless(server.url)
+        extra = FormClient(server.url)
         extra.join(seed["code"], "Fifth", seed["networks"][0])
         fifth = LiveClient(server, extra, seed["meeting"])
         with pytest.raises(socketio.exceptions.ConnectionError):

@@ -9,33 +9,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 import uuid
 
 import pytest
-import socketio
 
-from .liveserver import FormClient, free_port, start_demo_server
+from .liveserver import FormClient, LiveClient, start_demo_server, wait_until
 
 VOTERS = [("Ada", 0), ("Bruno", 1), ("Carla", 1), ("Dario", 2), ("Elena", 0)]
 
 
-def connect(server, http: FormClient, role: str) -> socketio.Client:
-    client = socketio.Client(reconnection=False)
-    snapshots = []
-    client.on("snapshot", snapshots.append)
-    client.connect(
-        server.url,
-        headers={"Cookie": http.cookie_header()},
-        auth={"meeting": server.meeting_id, "role": role},
-        transports=["websocket"],
-        wait_timeout=10,
-    )
-    client.snapshots = snapshots
-    deadline = time.monotonic() + 10
-    while not snapshots and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert snapshots, "no snapshot after connecting"
+def connect(server, http: FormClient, role: str) -> LiveClient:
+    client = LiveClient(server, http, server.meeting_id, role, reconnect=False)
+    client.connect()
+    assert wait_until(lambda: client.snapshots, 10), "no snapshot after connecting"
     return client
 
 
@@ -78,8 +64,8 @@ def test_acknowledged_votes_survive_a_killed_server(server):
         networks = [r[0] for r in db.execute("SELECT network_id FROM lab_networks ORDER BY network_id")]
     fac_http = facilitator(server)
     fac = connect(server, fac_http, "console")
-    assert fac.call("control", {"cmd": "start"}, timeout=10)["ok"]
-    assert fac.call("control", {"cmd": "open", "item": item_id}, timeout=10)["ok"]
+    assert fac.sio.call("control", {"cmd": "start"}, timeout=10)["ok"]
+    assert fac.sio.call("control", {"cmd": "open", "item": item_id}, timeout=10)["ok"]
 
     people, clients, acked, sent = {}, [], {}, {}
     for i, (name, _) in enumerate(VOTERS):
@@ -88,17 +74,15 @@ def test_acknowledged_votes_survive_a_killed_server(server):
     for client, (name, choice) in zip(clients, VOTERS):
         if name == "Ada":  # a change of vote: only the last one counts
             first = {"item": item_id, "type": "answer", "payload": {"value": 2}, "cid": uuid.uuid4().hex}
-            assert client.call("action", first, timeout=10)["ok"]
+            assert client.sio.call("action", first, timeout=10)["ok"]
         message = {"item": item_id, "type": "answer", "payload": {"value": choice}, "cid": uuid.uuid4().hex}
-        ack = client.call("action", message, timeout=10)
+        ack = client.sio.call("action", message, timeout=10)
         assert ack["ok"] and ack["reply"]["answer"] == choice, ack
         acked[name], sent[name] = ack, message
     for client in [fac, *clients]:
-        client.disconnect()
+        client.sio.disconnect()
 
-    server.kill()
-    server.port = free_port()
-    server.start()
+    server.restart(new_port=True)
 
     tally, answers, events = stored(server, item_id)
     assert answers == {name: choice for name, choice in VOTERS}
@@ -109,8 +93,8 @@ def test_acknowledged_votes_survive_a_killed_server(server):
     # acknowledged action (same client id) gets the same sequence and changes nothing.
     for name, _ in VOTERS:
         client = connect(server, people[name], "participant")
-        assert client.snapshots[-1]["personal"][str(item_id)] == {"answer": acked[name]["reply"]["answer"]}
-        again = client.call("action", sent[name], timeout=10)
+        assert client.last_snapshot["personal"][str(item_id)] == {"answer": acked[name]["reply"]["answer"]}
+        again = client.sio.call("action", sent[name], timeout=10)
         assert again["ok"] and again["duplicate"] and again["seq"] == acked[name]["seq"]
-        client.disconnect()
+        client.sio.disconnect()
     assert stored(server, item_id) == (tally, answers, events)

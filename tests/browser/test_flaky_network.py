@@ -5,12 +5,12 @@ import sqlite3
 
 import pytest
 
-from ..serverproc import Proxy, Server, facilitator, wait_until
+from ..liveserver import LiveServer, Proxy, facilitator, wait_until
 
 
 @pytest.fixture
 def relayed_server(tmp_path):
-    server = Server(tmp_path)
+    server = LiveServer(tmp_path)
     server.seed_info = server.seed(polls=1)
     server.start()
     proxy = Proxy(server.port)
@@ -53,14 +53,14 @@ def test_a_vote_cast_offline_lands_exactly_once_after_reconnecting(browser, rela
         assert status.inner_text().strip() != "" and "status-reconnecting" in status.get_attribute("class")
         page.locator("button.choice").nth(2).click()  # voted while offline
         page.wait_for_timeout(1500)
-        assert answers_of(server.database, "Offline Olga") == [], "nothing can arrive while offline"
+        assert answers_of(server.db_path, "Offline Olga") == [], "nothing can arrive while offline"
 
         proxy.restore()
         context.set_offline(False)
         page.wait_for_selector("body[data-connection=connected]", timeout=20000)
-        assert wait_until(lambda: answers_of(server.database, "Offline Olga") == [2], 20)
+        assert wait_until(lambda: answers_of(server.db_path, "Offline Olga") == [2], 20)
         page.wait_for_timeout(5000)  # past live.js's retry interval: a late resend must not count again
-        assert answers_of(server.database, "Offline Olga") == [2]
+        assert answers_of(server.db_path, "Offline Olga") == [2]
         assert status.inner_text().strip() == ""
         assert page.locator("button.choice[aria-pressed=true]").inner_text() == "C", "the page shows the vote"
 
@@ -71,8 +71,8 @@ def test_a_vote_cast_offline_lands_exactly_once_after_reconnecting(browser, rela
             page.locator("button.choice").nth(value).click()
             proxy.restore()
             page.wait_for_selector("body[data-connection=connected]", timeout=20000)
-            assert wait_until(lambda v=value: answers_of(server.database, "Offline Olga")[-1:] == [v], 20)
-        assert answers_of(server.database, "Offline Olga") == [2, 0, 1]
+            assert wait_until(lambda v=value: answers_of(server.db_path, "Offline Olga")[-1:] == [v], 20)
+        assert answers_of(server.db_path, "Offline Olga") == [2, 0, 1]
         page.reload()
         page.wait_for_selector("button.choice[aria-pressed=true]")
         assert page.locator("button.choice[aria-pressed=true]").inner_text() == "B"

@@ -8,62 +8,27 @@ with a later version edited through the link. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import os
-import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright import sync_api as playwright_api
 
+from ..liveserver import start_demo_server
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CLI = Path(sys.executable).parent / "facilitation"
 TIMEOUT = 10_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The real server (eventlet, as `make run`) on a free port, on a fresh seeded instance."""
-    instance = tmp_path_factory.mktemp("instance")
-    env = {**os.environ, "FACILITATION_INSTANCE": str(instance), "FACILITATION_BABEL_DEFAULT_LOCALE": "en"}
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    seeded = subprocess.run([str(CLI), "seed-demo", "--base-url", base], env=env, capture_output=True, text=True,
-                            check=True, timeout=60).stdout
-    info = {"base": base, "email": re.search(r"email:\s+(\S+)", seeded).group(1),
-            "password": re.search(r"password:\s+(\S+)", seeded).group(1),
-            "code": re.search(r"/j/(\w+)", seeded).group(1)}
-    proc = subprocess.Popen([str(CLI), "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.time() + 20
-    while True:
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)
-            break
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("server did not start: " + proc.stderr.read().decode()[-2000:]) from None
-            time.sleep(0.2)
-    yield info
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    """The real server (eventlet, as `make run`) on a free port, on a fresh demo instance, in English."""
+    running = start_demo_server(tmp_path_factory.mktemp("instance"), env={"FACILITATION_BABEL_DEFAULT_LOCALE": "en"})
+    yield running
+    running.stop()
+    print(running.log())  # shown by pytest only when a test failed
 
 
 SCRIPT_ERRORS: list[str] = []
@@ -81,9 +46,9 @@ def new_page(browser):
     return page
 
 
-def join(browser, server, name, network):
+def join(browser, server, name, network, code=None):
     page = new_page(browser)
-    page.goto(f"{server['base']}/j/{server['code']}")
+    page.goto(f"{server.url}/j/{code or server.code}")
     page.fill("#name", name)
     page.fill("#organisation", "Org")
     page.select_option("#network", label=network)
@@ -129,9 +94,9 @@ def expect_text(locator, text):
 def test_two_members_build_a_squad_live_the_network_link_revisits_it(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     fac = new_page(browser)
-    fac.goto(server["base"] + "/f/login")
-    fac.fill("input[name=email]", server["email"])
-    fac.fill("input[name=password]", server["password"])
+    fac.goto(server.url + "/f/login")
+    fac.fill("input[name=email]", server.email)
+    fac.fill("input[name=password]", server.password)
     fac.click("main button[type=submit]")
     fac.click("text=Coprogettazione e welfare di comunità")
     fac.click("text=Incontro 1 - Leggere la rete")
@@ -205,7 +170,7 @@ def test_two_members_build_a_squad_live_the_network_link_revisits_it(server, bro
     # The meeting ends: the canvas is saved as a version of the network.
     fac.click("#end-meeting")
     ada.wait_for_selector("#exercise .waiting")
-    fac.goto(server["base"] + "/f/")
+    fac.goto(server.url + "/f/")
     fac.click("text=Ambito di Dalmine")
     fac.click("#issue-link")
     link = fac.locator("#new-link").input_value()
@@ -250,9 +215,9 @@ def test_two_members_build_a_squad_live_the_network_link_revisits_it(server, bro
 
 def test_merge_message_steps_conflict_and_undo_in_a_second_meeting(server, browser):
     fac = new_page(browser)
-    fac.goto(server["base"] + "/f/login")
-    fac.fill("input[name=email]", server["email"])
-    fac.fill("input[name=password]", server["password"])
+    fac.goto(server.url + "/f/login")
+    fac.fill("input[name=email]", server.email)
+    fac.fill("input[name=password]", server.password)
     fac.click("main button[type=submit]")
     fac.click("text=Coprogettazione e welfare di comunità")
     fac.fill("main input[name=title]", "Incontro 2 - Ruoli")
@@ -264,9 +229,8 @@ def test_merge_message_steps_conflict_and_undo_in_a_second_meeting(server, brows
     code = fac.locator("#join-code").inner_text().replace(" ", "")
     fac.click("#start-meeting")
     fac.wait_for_selector("#console")
-    server = {**server, "code": code}
-    ada = join(browser, server, "Ada", "Ambito di Dalmine")
-    cy = join(browser, server, "Cy", "Garbagnate Milanese")
+    ada = join(browser, server, "Ada", "Ambito di Dalmine", code)
+    cy = join(browser, server, "Cy", "Garbagnate Milanese", code)
     open_item(fac, "Squadra, secondo giro")
     ada.wait_for_selector(".squad-tab")
     cy.wait_for_selector(".squad-tab")

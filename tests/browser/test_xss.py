@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ..serverproc import PASSWORD, Browserless, LiveClient, Server, facilitator
+from ..liveserver import PASSWORD, FormClient, LiveClient, LiveServer, facilitator
 
 # Each sets window.__xss or opens a dialog if it ever runs; each fits an open answer (60).
 PAYLOADS = [
@@ -37,7 +37,7 @@ result = {"meeting": m, "lab": lab, "networks": nets, "single": single, "open": 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, browser):
-    server = Server(tmp_path_factory.mktemp("xss"))
+    server = LiveServer(tmp_path_factory.mktemp("xss"))
     server.run("migrate")
     seed = server.python(SEED, p=PAYLOADS, password=PASSWORD)
     server.start()
@@ -169,7 +169,7 @@ def test_squad_canvas_views_show_payloads_as_text(world):
                           m=seed["meeting"], p=PAYLOADS[7])
     token = server.python("result = store.issue_network_link(db, values['n'])", n=n1)
     assert fac.control("open", item=squad)["ok"]
-    http = Browserless(server.url)
+    http = FormClient(server.url)
     http.join(seed["code"], PAYLOADS[1], n1)
     editor = LiveClient(server, http, seed["meeting"])
     editor.connect()
