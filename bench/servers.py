@@ -133,6 +133,10 @@ def start_ours(
         "FACILITATION_INSTANCE": str(directory),
         "FACILITATION_DATABASE": str(database),
         "FACILITATION_SECRET_KEY": secret,
+        # Thousands of simulated people come from this one machine: the per-address
+        # flood limits (meant for one attacker, or one venue's router) would cap them.
+        "FACILITATION_SOCKET_CONNECTIONS_PER_ADDRESS": "1000000",
+        "FACILITATION_SOCKET_RATE_PER_ADDRESS": "[1000000, 1000000]",
         **(extra_env or {}),
     }
     env.pop("FACILITATION_MESSAGE_QUEUE", None)

@@ -37,6 +37,12 @@ def create_app(test_config=None) -> Flask:
         cors_allowed_origins=app.config.get("SOCKET_ORIGINS") or None,
         manage_session=False,
     )
+    if app.config["TRUSTED_PROXIES"]:
+        # Outside the Socket.IO middleware, so live connections see the client's address too.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     engine = Engine(app, socketio, registry)
     app.extensions["facilitation.engine"] = engine
     socketio.on_namespace(LiveNamespace(engine))

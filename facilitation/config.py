@@ -18,8 +18,11 @@ DEFAULTS = {
     "LANGUAGES": {"it": "Italiano", "en": "English"},
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SOCKET_MAX_MESSAGE": 64 * 1024,
-    "SOCKET_RATE_PER_ADDRESS": (60, 300),  # live events a second from one address, and burst
-    "SOCKET_CONNECTIONS_PER_ADDRESS": 200,  # sockets open at once from one address (a school router)
+    # A whole venue can share one public address (a school, a conference hall behind NAT):
+    # these stop one machine's flood, not a crowded room.
+    "SOCKET_RATE_PER_ADDRESS": (400, 2000),  # live events a second from one address, and burst
+    "SOCKET_CONNECTIONS_PER_ADDRESS": 1000,  # sockets open at once from one address
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front (nginx: 1): client addresses from X-Forwarded-For
     "RETENTION_DAYS": 365,  # `facilitation purge` pseudonymises participants of meetings older than this
     "PUBLIC_URL": None,  # base of join links when behind a proxy
     "SESSION_COOKIE_HTTPONLY": True,

@@ -135,3 +135,17 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path, monkeypatch)
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     app.extensions["facilitation.pool"].close()
+
+
+def test_behind_a_trusted_proxy_limits_count_the_client_address(tmp_path, monkeypatch):
+    from flask import request
+
+    from facilitation import create_app
+
+    monkeypatch.setenv("FACILITATION_INSTANCE", str(tmp_path))
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE": str(tmp_path / "p.db"),
+                      "WTF_CSRF_ENABLED": False, "TRUSTED_PROXIES": 1})
+    seen = []
+    app.before_request(lambda: seen.append(request.remote_addr))
+    app.test_client().get("/", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen == ["203.0.113.7"]

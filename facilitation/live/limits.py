@@ -41,7 +41,7 @@ class Limits:
     behind one school router shares an address: keep it well above a class).
     """
 
-    def __init__(self, per_address: tuple[float, float] = (60, 300), connections: int = 200):
+    def __init__(self, per_address: tuple[float, float] = (400, 2000), connections: int = 1000):
         self.per_address = per_address
         self.max_connections = connections
         self._lock = threading.Lock()
@@ -52,8 +52,7 @@ class Limits:
 
     @classmethod
     def from_config(cls, config) -> Limits:
-        return cls(tuple(config.get("SOCKET_RATE_PER_ADDRESS", (60, 300))),
-                   int(config.get("SOCKET_CONNECTIONS_PER_ADDRESS", 200)))
+        return cls(tuple(config["SOCKET_RATE_PER_ADDRESS"]), int(config["SOCKET_CONNECTIONS_PER_ADDRESS"]))
 
     def connect(self, sid: str, address: str) -> bool:
         """Count a new socket; False (and nothing counted) when its address has too many."""
