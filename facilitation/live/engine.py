@@ -29,6 +29,7 @@ from ..exercise import (
     Actor,
 )
 from ..schema import ValidationError, validate
+from .checks import check_action
 from .rooms import (
     TEAM_PATTERN,
     actor_public,
@@ -118,18 +119,11 @@ class Engine(TeamSpaces):
         exercise = self.registry.exercises.get(item["exercise_type"])
         if exercise is None:
             return error("not_found", _("This exercise is not installed."))
-        spec = exercise.actions.get(envelope["type"])
-        if spec is None:
-            return error("unknown_action", _("Unknown action."))
-        role = "facilitator" if actor.is_facilitator else actor.kind
-        if role not in spec.roles:
-            return error("forbidden", _("You are not allowed to do this."))
-        if allow is not None and not allow(spec.rate):
-            return error("rate_limited", _("Too many actions; wait a moment."))
-        try:
-            payload = validate(spec.fields, envelope["payload"])
-        except ValidationError as exc:
-            return error("invalid", _("The answer is not valid."), fields=exc.errors)
+        payload, refused = check_action(exercise, envelope, {"facilitator" if actor.is_facilitator else actor.kind},
+                                        allow)
+        if refused:
+            return refused
+        spec = exercise.actions[envelope["type"]]
         meeting_id = item["meeting_id"]
         stream = stream_key(meeting_id)
         scope = self.scope_for(exercise, actor)

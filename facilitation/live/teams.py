@@ -18,6 +18,7 @@ from .. import store
 from ..db import loads, transaction
 from ..exercise import PARTICIPANT, Action, ActionError, Actor
 from ..schema import Field, ValidationError, validate
+from .checks import check_action
 from .rooms import (
     START_KEY,
     actor_public,
@@ -85,18 +86,11 @@ class TeamSpaces:
         exercise = self.registry.exercises.get(envelope["workspace"])
         if exercise is None or not exercise.workspace or not network_id:
             return error("not_found", _("This exercise is not installed."))
-        spec = exercise.actions.get(envelope["type"])
-        if spec is None:
-            return error("unknown_action", _("Unknown action."))
-        role = "facilitator" if actor.is_facilitator else "participant"
-        if role not in spec.roles and actor.kind not in spec.roles:
-            return error("forbidden", _("You are not allowed to do this."))
-        if allow is not None and not allow(spec.rate):
-            return error("rate_limited", _("Too many actions; wait a moment."))
-        try:
-            payload = validate(spec.fields, envelope["payload"])
-        except ValidationError as exc:
-            return error("invalid", _("The answer is not valid."), fields=exc.errors)
+        # A network link's team acts as participants do.
+        roles = {"facilitator"} if actor.is_facilitator else {"participant", actor.kind}
+        payload, refused = check_action(exercise, envelope, roles, allow)
+        if refused:
+            return refused
         stream = network_stream(network_id)
         space = workspace_space(exercise.type, network_id)
         config = exercise.workspace_config()
