@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from .. import store
 from ..auth import login_required
 from ..db import get_db, transaction
+from ..exercise import Actor
+from ..live.engine import Connection
 from ..plugins import registry
 from ..schema import ValidationError, defaults, from_form, printable, validate
 
@@ -154,9 +156,6 @@ def meeting_start(meeting_id):
         flash(_("This meeting has ended."), "error")
         return redirect(url_for("admin.meeting", meeting_id=meeting_id))
     engine = current_app.extensions["facilitation.engine"]
-    from ..exercise import Actor
-    from ..live.engine import Connection
-
     conn = Connection("http", Actor("facilitator", _facilitator_id()), meeting_id, "console")
     engine.control(db, conn, {"cmd": "start"})
     return redirect(url_for("console.console", meeting_id=meeting_id))
