@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from facilitation import create_app, store
@@ -11,8 +13,9 @@ from facilitation.db import borrowed, migrate, transaction
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
+@contextlib.contextmanager
+def built_app(tmp_path, monkeypatch, **config):
+    """An app on a migrated temporary database, closed afterwards."""
     monkeypatch.setenv("FACILITATION_INSTANCE", str(tmp_path))
     app = create_app({
         "TESTING": True,
@@ -20,11 +23,20 @@ def app(tmp_path, monkeypatch):
         "DATABASE": str(tmp_path / "test.db"),
         "WTF_CSRF_ENABLED": False,
         "RESULTS_PER_SECOND": 50,
+        **config,
     })
     with borrowed(app) as db:
         migrate(db, app.extensions["facilitation.registry"])
-    yield app
-    app.extensions["facilitation.pool"].close()
+    try:
+        yield app
+    finally:
+        app.extensions["facilitation.pool"].close()
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    with built_app(tmp_path, monkeypatch) as app:
+        yield app
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from facilitation import Exercise, create_app, hookimpl, store
-from facilitation.db import borrowed, loads, migrate
+from facilitation.db import loads
 
-from .conftest import control, received
+from .conftest import built_app, control, received
 
 PLUGINS = Path(__file__).parent / "plugins"
 
@@ -36,21 +36,8 @@ def install_outside_package(site: Path, monkeypatch) -> None:
 def app(tmp_path, monkeypatch):
     """The conftest app, with the outside package installed first."""
     install_outside_package(tmp_path / "site", monkeypatch)
-    monkeypatch.setenv("FACILITATION_INSTANCE", str(tmp_path))
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "DATABASE": str(tmp_path / "test.db"),
-            "WTF_CSRF_ENABLED": False,
-            "RESULTS_PER_SECOND": 50,
-        }
-    )
-    with borrowed(app) as db:
-        migrate(db, app.extensions["facilitation.registry"])
-    yield app
-    app.extensions["facilitation.pool"].close()
-
+    with built_app(tmp_path, monkeypatch) as app:
+        yield app
 
 def test_outside_exercise_is_registered_built_and_run(app, seeded, login, sockets, db):
     registry = app.extensions["facilitation.registry"]
