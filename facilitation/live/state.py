@@ -72,11 +72,3 @@ def write_changes(db, space: str, changes: dict) -> None:
                 "ON CONFLICT (space, key) DO UPDATE SET value = excluded.value",
                 [space, key, dumps(value)],
             )
-
-
-def copy_space(db, source: str, target: str) -> None:
-    db.execute(
-        "INSERT OR REPLACE INTO exercise_state (space, key, value) "
-        "SELECT ?, key, value FROM exercise_state WHERE space = ?",
-        [target, source],
-    )

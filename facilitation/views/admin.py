@@ -12,6 +12,7 @@ from ..exercise import Actor
 from ..live.engine import Connection
 from ..plugins import registry
 from ..schema import ValidationError, defaults, from_form, printable, validate
+from . import or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/f")
 
@@ -27,12 +28,6 @@ def _form_text(limits: dict) -> dict:
 
 def _int_list(name: str) -> list[int]:
     return [int(v) for v in request.form.getlist(name) if v.isdigit()]
-
-
-def _or_404(value):
-    if value is None:
-        abort(404)
-    return value
 
 
 @bp.get("/")
@@ -68,7 +63,7 @@ def networks():
 @login_required
 def network_update(network_id):
     db = get_db()
-    _or_404(store.network(db, network_id))
+    or_404(store.network(db, network_id))
     values = _form_text(NETWORK_LIMITS)
     if not values["name"]:
         flash(_("A network needs a name."), "error")
@@ -101,7 +96,7 @@ def lab_new():
 @login_required
 def lab(lab_id):
     db = get_db()
-    found = _or_404(store.lab(db, lab_id))
+    found = or_404(store.lab(db, lab_id))
     if request.method == "POST":
         values = _form_text(LAB_LIMITS)
         if values["title"]:
@@ -119,7 +114,7 @@ def lab(lab_id):
 @login_required
 def meeting_new(lab_id):
     db = get_db()
-    _or_404(store.lab(db, lab_id))
+    or_404(store.lab(db, lab_id))
     values = _form_text(MEETING_LIMITS)
     if not values["title"]:
         flash(_("A meeting needs a title."), "error")
@@ -135,7 +130,7 @@ def meeting_new(lab_id):
 @login_required
 def meeting(meeting_id):
     db = get_db()
-    found = _or_404(store.meeting(db, meeting_id))
+    found = or_404(store.meeting(db, meeting_id))
     reg = registry()
     items = store.agenda(db, meeting_id)
     for item in items:
@@ -151,7 +146,7 @@ def meeting(meeting_id):
 @login_required
 def meeting_start(meeting_id):
     db = get_db()
-    found = _or_404(store.meeting(db, meeting_id))
+    found = or_404(store.meeting(db, meeting_id))
     if found["state"] == "ended":
         flash(_("This meeting has ended."), "error")
         return redirect(url_for("admin.meeting", meeting_id=meeting_id))
@@ -165,7 +160,7 @@ def meeting_start(meeting_id):
 @login_required
 def item_add(meeting_id):
     db = get_db()
-    found = _or_404(store.meeting(db, meeting_id))
+    found = or_404(store.meeting(db, meeting_id))
     exercise = registry().exercises.get(request.form.get("type", ""))
     if exercise is None:
         abort(400)
@@ -181,10 +176,8 @@ def item_add(meeting_id):
 @login_required
 def item_edit(item_id):
     db = get_db()
-    item = _or_404(store.item(db, item_id))
-    exercise = registry().exercises.get(item["exercise_type"])
-    if exercise is None:
-        abort(404)
+    item = or_404(store.item(db, item_id))
+    exercise = or_404(registry().exercises.get(item["exercise_type"]))
     errors: dict = {}
     values = item["config"]
     if request.method == "POST":
@@ -206,7 +199,7 @@ def item_edit(item_id):
 @login_required
 def item_move(item_id):
     db = get_db()
-    item = _or_404(store.item(db, item_id))
+    item = or_404(store.item(db, item_id))
     with transaction(db):
         store.move_item(db, item["meeting_id"], item_id, -1 if request.form.get("dir") == "up" else 1)
     return redirect(url_for("admin.meeting", meeting_id=item["meeting_id"]))
@@ -216,7 +209,7 @@ def item_move(item_id):
 @login_required
 def item_delete(item_id):
     db = get_db()
-    item = _or_404(store.item(db, item_id))
+    item = or_404(store.item(db, item_id))
     if item["status"] != "pending":
         flash(_("An exercise that has been used stays in the meeting's record."), "error")
     else:

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 
 from .. import store
 from ..auth import login_required
 from ..db import get_db
 from ..plugins import registry
+from . import or_404
 
 bp = Blueprint("archive", __name__, url_prefix="/f/networks")
 
 
 def render_network_archive(network_id, viewer: str, **extra):
     db = get_db()
-    network = store.network(db, network_id)
-    if network is None:
-        abort(404)
+    network = or_404(store.network(db, network_id))
     reg = registry()
     artifacts = store.artifacts_of_network(db, network_id)
     for artifact in artifacts:

@@ -16,6 +16,7 @@ from .. import store
 from ..auth import login_required
 from ..db import get_db, transaction
 from ..plugins import registry
+from . import or_404
 from .archive import render_network_archive
 from .console import exercise_scripts
 
@@ -28,9 +29,7 @@ def link_token() -> str | None:
 
 
 def network_link_or_404(token: str) -> dict:
-    link = store.network_link_by_token(get_db(), token)
-    if link is None:
-        abort(404)
+    link = or_404(store.network_link_by_token(get_db(), token))
     g.network_link_token = token
     # A stable id per browser, so that presence tells two people of a team apart.
     session.setdefault("network_person", secrets.token_hex(8))
@@ -81,8 +80,7 @@ def facilitator_workspace(network_id, type_name):
 def issue(network_id):
     """Issue a link, or rotate it: the previous one stops working at once."""
     db = get_db()
-    if store.network(db, network_id) is None:
-        abort(404)
+    or_404(store.network(db, network_id))
     old = [r[0] for r in db.execute(
         "SELECT id FROM network_links WHERE network_id = ? AND revoked_at IS NULL", [network_id])]
     with transaction(db):
@@ -96,8 +94,7 @@ def issue(network_id):
 @login_required
 def revoke(network_id):
     db = get_db()
-    if store.network(db, network_id) is None:
-        abort(404)
+    or_404(store.network(db, network_id))
     with transaction(db):
         ids = store.revoke_network_links(db, network_id)
     current_app.extensions["facilitation.engine"].drop_link_connections(set(ids))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import threading
 import time
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import store
 from ..db import get_db, transaction
 from ..live.sockets import participant_cookie
 from ..schema import printable
+from . import or_404
 from .console import exercise_scripts
 
 bp = Blueprint("participant", __name__)
@@ -61,10 +62,7 @@ def _tell_facilitators_who_waits(db, meeting_id) -> None:
 
 
 def _meeting_or_404(code):
-    meeting = store.meeting_by_code(get_db(), code)
-    if meeting is None:
-        abort(404)
-    return meeting
+    return or_404(store.meeting_by_code(get_db(), code))
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from .. import privacy, store
 from ..auth import login_required
 from ..db import dumps, get_db, transaction
+from . import or_404
 
 bp = Blueprint("people", __name__, url_prefix="/f")
 
@@ -16,9 +17,7 @@ bp = Blueprint("people", __name__, url_prefix="/f")
 @login_required
 def participants(meeting_id):
     db = get_db()
-    meeting = store.meeting(db, meeting_id)
-    if meeting is None:
-        abort(404)
+    meeting = or_404(store.meeting(db, meeting_id))
     return render_template("admin/participants.html", meeting=meeting,
                            people=store.participants_with_presence(db, meeting_id))
 
@@ -26,9 +25,7 @@ def participants(meeting_id):
 @bp.get("/participants/<int:participant_id>/export.json")
 @login_required
 def export(participant_id):
-    data = privacy.export_participant(get_db(), participant_id)
-    if data is None:
-        abort(404)
+    data = or_404(privacy.export_participant(get_db(), participant_id))
     return Response(dumps(data), mimetype="application/json", headers={
         "Content-Disposition": f"attachment; filename=participant-{participant_id}.json"})
 
@@ -37,9 +34,7 @@ def export(participant_id):
 @login_required
 def erase(participant_id):
     db = get_db()
-    person = store.participant(db, participant_id)
-    if person is None:
-        abort(404)
+    person = or_404(store.participant(db, participant_id))
     with transaction(db):
         privacy.erase_participant(db, participant_id)
     # Their open connections carry the old name: close them; the device link no longer works.
