@@ -128,3 +128,14 @@ def answer(client, item, value, cid=None):
     if cid:
         message["cid"] = cid
     return client.emit("action", message, callback=True)
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The real server (``facilitation serve``) on a free port, seeded with the demo."""
+    from .liveserver import start_demo_server
+
+    server = start_demo_server(tmp_path / "instance")
+    yield server
+    server.stop()
+    print(server.log())  # shown by pytest only when the test failed

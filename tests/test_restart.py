@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from .liveserver import FormClient, LiveClient, start_demo_server, wait_until
+from .liveserver import FormClient, LiveClient, wait_until
 
 VOTERS = [("Ada", 0), ("Bruno", 1), ("Carla", 1), ("Dario", 2), ("Elena", 0)]
 
@@ -49,11 +49,8 @@ def stored(server, item_id):
 
 
 @pytest.fixture
-def server(tmp_path):
-    running = start_demo_server(tmp_path / "instance")
-    yield running
-    running.stop()
-    print(running.log())  # shown by pytest only when the test failed
+def server(live_server):
+    return live_server
 
 
 def test_acknowledged_votes_survive_a_killed_server(server):

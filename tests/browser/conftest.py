@@ -45,8 +45,6 @@ from pathlib import Path
 
 import pytest
 
-from ..liveserver import start_demo_server
-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -64,14 +62,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture
-def live_server(tmp_path):
-    server = start_demo_server(tmp_path / "instance")
-    yield server
-    server.stop()
-    print(server.log())  # shown by pytest only when the test failed
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import pytest
 from playwright import sync_api as playwright_api
 
 from ..liveserver import start_demo_server
+from .conftest import login
 
 pytestmark = pytest.mark.browser
 
@@ -94,10 +95,7 @@ def expect_text(locator, text):
 def test_two_members_build_a_squad_live_the_network_link_revisits_it(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     fac = new_page(browser)
-    fac.goto(server.url + "/f/login")
-    fac.fill("input[name=email]", server.email)
-    fac.fill("input[name=password]", server.password)
-    fac.click("main button[type=submit]")
+    login(fac, server)
     fac.click("text=Coprogettazione e welfare di comunità")
     fac.click("text=Incontro 1 - Leggere la rete")
     fac.click("#start-meeting")
@@ -215,10 +213,7 @@ def test_two_members_build_a_squad_live_the_network_link_revisits_it(server, bro
 
 def test_merge_message_steps_conflict_and_undo_in_a_second_meeting(server, browser):
     fac = new_page(browser)
-    fac.goto(server.url + "/f/login")
-    fac.fill("input[name=email]", server.email)
-    fac.fill("input[name=password]", server.password)
-    fac.click("main button[type=submit]")
+    login(fac, server)
     fac.click("text=Coprogettazione e welfare di comunità")
     fac.fill("main input[name=title]", "Incontro 2 - Ruoli")
     fac.click("main form[action$='/meetings'] button[type=submit]")
