@@ -18,5 +18,7 @@ elif _mode == "gevent":
     monkey.patch_all()
 
 from facilitation import create_app  # noqa: E402
+from facilitation.live import quiet_gc  # noqa: E402
 
 app = create_app()
+quiet_gc.start(app.extensions["socketio"])  # full collections when the live side is quiet

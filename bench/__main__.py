@@ -42,6 +42,7 @@ COLUMNS = [
     ("pushes_per_s", "pushes/s"),
     ("burst_cpu_pct", "cpu %"),
     ("cpu_ms_per_action", "cpu ms/act"),
+    ("lag_p95", "client lag p95"),
 ]
 RATIO_KEYS = [k for k, _ in COLUMNS if k not in ("label", "connected", "persisted")]
 
@@ -114,6 +115,7 @@ def flat(result: dict) -> dict:
         for q, v in (result.get(key) or {}).items():
             row[f"{prefix}_{q}"] = v
     row["final_s"] = result.get("final_after_last_s")
+    row["lag_p95"] = (result.get("client_lag_ms") or {}).get("p95")
     return row
 
 

@@ -188,6 +188,10 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
         burst = await pool.ask("burst", lambda k: (t0, shares[k]))
         acks = [a for r in burst for a in r["acks"]]
         out["client_cpu_pct"] = [round(r["cpu_pct"]) for r in burst]
+        lag = Histogram()
+        for r in burst:
+            lag.merge(r["lag"])
+        out["client_lag_ms"] = lag.summary_ms()
         good = [a for a in acks if a["acked"] is not None and a["error"] is None and a["seq"] is not None]
         last_sent = max(a["sent"] for a in acks)
         last_ack = max((a["acked"] for a in good), default=last_sent)

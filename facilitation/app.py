@@ -9,6 +9,7 @@ from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
 
 from . import config, db, i18n, plugins, security
+from .live import fanout
 from .live.engine import Engine
 from .live.sockets import LiveNamespace
 
@@ -32,7 +33,7 @@ def create_app(test_config=None) -> Flask:
     socketio = SocketIO(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["MESSAGE_QUEUE"],
+        client_manager=fanout.client_manager(app.config["MESSAGE_QUEUE"]),
         max_http_buffer_size=app.config["SOCKET_MAX_MESSAGE"],
         cors_allowed_origins=app.config.get("SOCKET_ORIGINS") or None,
         manage_session=False,

@@ -14,6 +14,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room
 from .. import store
 from ..db import get_db, transaction
 from ..exercise import Actor
+from . import quiet_gc
 from .engine import Connection, error, room_participants, room_person, room_team
 from .limits import Limits
 
@@ -34,6 +35,7 @@ class LiveNamespace(Namespace):
 
     # Unknown events get an error ack instead of silence; nothing raises out.
     def trigger_event(self, event, *args):
+        quiet_gc.touch()
         handler_name = "on_" + event
         if event not in ("connect", "disconnect") and not hasattr(self, handler_name):
             return error("unknown_event", _("Unknown event."))

@@ -1,0 +1,79 @@
+"""Broadcasts to large rooms go out in slices: everyone still gets each message
+once, in the same order, and nobody outside the room gets it."""
+
+import threading
+
+import pytest
+
+from facilitation.live.engine import room_participants
+from facilitation.live.fanout import PacedFanout
+
+from .conftest import answer, control, received
+
+
+@pytest.fixture
+def small_slices(app):
+    """Slices of 2, so a handful of test clients spans several slices."""
+    manager = app.extensions["socketio"].server.manager
+    assert isinstance(manager, PacedFanout)
+    manager.slice_size = 2
+    return manager
+
+
+def test_live_results_reach_every_participant_once_across_slices(sockets, seeded, small_slices):
+    fac = sockets.facilitator()
+    people = [sockets.participant(f"P{i}", seeded["networks"][i % 2]) for i in range(7)]
+    control(fac, "start")
+    control(fac, "open", item=seeded["multiple"])  # results live for everyone
+    for c in (fac, *people):
+        received(c)
+
+    for person in people[:5]:
+        assert answer(person, seeded["multiple"], [0])["ok"]
+    fac.app.extensions["facilitation.engine"].flush()
+
+    for person in people:
+        pushes = received(person, "results")
+        assert len(pushes) == 1, "one coalesced push per participant, not one per slice or per vote"
+        assert pushes[0]["args"][0]["item"]["view"]["results"]["counts"] == [5, 0, 0]
+    console = received(fac, "results")
+    assert console and console[-1]["args"][0]["item"]["view"]["results"]["counts"] == [5, 0, 0]
+
+
+def test_concurrent_broadcasts_arrive_in_one_order_for_everyone(app, sockets, seeded, small_slices):
+    fac = sockets.facilitator()
+    people = [sockets.participant(f"P{i}") for i in range(6)]
+    for c in (fac, *people):
+        received(c)
+    socketio = app.extensions["socketio"]
+    room = room_participants(seeded["meeting"])
+
+    def send(tag):
+        for n in range(15):
+            socketio.emit("notice", {"tag": tag, "n": n}, to=room)
+
+    threads = [threading.Thread(target=send, args=(tag,)) for tag in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    orders = []
+    for person in people:
+        got = [(m["args"][0]["tag"], m["args"][0]["n"]) for m in received(person, "notice")]
+        assert sorted(got) == sorted((tag, n) for tag in "ab" for n in range(15)), "each message once"
+        orders.append(got)
+    assert all(order == orders[0] for order in orders), "no participant sees a later broadcast first"
+    assert received(fac, "notice") == [], "the facilitators' console is not in the participants' room"
+
+
+def test_skipped_sender_and_small_rooms_as_before(app, sockets, seeded, small_slices):
+    people = [sockets.participant(f"P{i}") for i in range(5)]
+    for c in people:
+        received(c)
+    socketio = app.extensions["socketio"]
+    skip = people[0].eio_sid and socketio.server.manager.sid_from_eio_sid(people[0].eio_sid, "/")
+    socketio.emit("notice", {"n": 1}, to=room_participants(seeded["meeting"]), skip_sid=skip)
+    assert received(people[0], "notice") == []
+    for person in people[1:]:
+        assert [m["args"][0] for m in received(person, "notice")] == [{"n": 1}]
