@@ -32,6 +32,9 @@ def _patch_for_serving(argv: list[str]) -> None:
         from gevent import monkey
 
         monkey.patch_all()
+    from . import offload
+
+    offload.install(mode)
 
 
 def main(argv=None):

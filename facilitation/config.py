@@ -15,6 +15,7 @@ DEFAULTS = {
     "PRODUCTION": False,
     "PLUGINS": [],  # extra plugin modules, besides the entry-point group
     "BABEL_DEFAULT_LOCALE": "it",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Rome",  # dates shown to people; stored in UTC
     "LANGUAGES": {"it": "Italiano", "en": "English"},
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SOCKET_MAX_MESSAGE": 64 * 1024,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
-from flask_babel import Babel, get_locale, pgettext
+from flask_babel import Babel, format_datetime, get_locale, pgettext
 from flask_babel import gettext as _
 
 RTL = {"ar", "he", "fa", "ur"}
@@ -49,11 +51,27 @@ def init_app(app) -> None:
         return [(f"{e.type}.static", e.stylesheet)
                 for e in app.extensions["facilitation.registry"].exercises.values() if e.stylesheet]
 
+    app.add_template_filter(when)
+
     @app.context_processor
     def language_context():
         lang = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
         return {"languages": app.config["LANGUAGES"], "lang": lang,
                 "text_direction": "rtl" if lang in RTL else "ltr"}
+
+
+def when(value) -> str:
+    """A stored UTC timestamp (``2026-11-22T01:54:58Z``) as a date and time in the
+    reader's language and the programme's time zone (``BABEL_DEFAULT_TIMEZONE``)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_datetime(moment, "medium")
 
 
 def common_strings() -> dict:

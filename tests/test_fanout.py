@@ -13,10 +13,10 @@ from .conftest import answer, control, received
 
 @pytest.fixture
 def small_slices(app):
-    """Slices of 2, so a handful of test clients spans several slices."""
+    """Rooms of 3 or more sliced 2 at a time, so a handful of test clients spans several slices."""
     manager = app.extensions["socketio"].server.manager
     assert isinstance(manager, PacedFanout)
-    manager.slice_size = 2
+    manager.slice_size, manager.sliced_from = 2, 3
     return manager
 
 

@@ -3,8 +3,11 @@
 import io
 import json
 import xml.etree.ElementTree as ET
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_datetime
 
 from facilitation import store
 from facilitation.db import transaction
@@ -157,3 +160,15 @@ def test_map_of_20_roles_and_40_interactions_is_wellformed_and_labelled():
 
 def test_map_is_the_same_for_the_same_canvas():
     assert svgmap.render(big_canvas(5, 8)) == svgmap.render(big_canvas(5, 8))
+
+
+def test_dates_read_as_dates_in_the_programmes_time_zone(fac, db, network):
+    stored = versions(db, network)[0]["created_at"]  # UTC, e.g. 2026-11-22T17:05:00Z
+    moment = datetime.fromisoformat(stored.replace("Z", "+00:00"))
+    rome = ZoneInfo("Europe/Rome")
+    page = fac.get(f"/f/networks/{network}/squad/compare?since=t0").get_data(as_text=True)
+    assert stored not in page
+    assert format_datetime(moment, "medium", tzinfo=rome, locale="it") in page
+    fac.post("/lang", data={"lang": "en", "next": "/"})
+    page = fac.get(f"/f/networks/{network}/squad/1").get_data(as_text=True)
+    assert format_datetime(moment, "medium", tzinfo=rome, locale="en") in page

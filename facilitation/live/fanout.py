@@ -4,16 +4,19 @@ python-socketio hands a room broadcast to every recipient's send queue in one
 go. With 2,000 participants that is 2,000 queue puts, then 2,000 writer tasks
 woken in the same turn of the event loop, before the server reads another
 incoming message: every vote that arrives meanwhile waits for the whole
-fan-out (hundreds of milliseconds at 2,000). Here a broadcast to more than
-``SLICE`` recipients is encoded once, as before, and handed over ``SLICE``
-recipients at a time, yielding to the event loop between slices so incoming
-actions are read, applied and acknowledged in between.
+fan-out (hundreds of milliseconds at 2,000). Here a broadcast to
+``SLICED_FROM`` recipients or more is encoded once, as before, and handed
+over ``SLICE`` recipients at a time, yielding to the event loop between
+slices, so incoming actions are read, applied and acknowledged in between.
+Smaller broadcasts (a network team's edits) go out at once, as before.
 
-Order is kept: broadcasts of one process go out one after the other (a token
-in a queue of the server's async mode serves as the lock), so no recipient
-sees a later broadcast before an earlier one. The same mixin serves a single
-process and the message-queue managers, whose receiving side broadcasts
-locally through ``Manager.emit``.
+Order is kept: while a sliced broadcast is going out, later broadcasts of the
+process wait their turn (a token in a queue of the server's async mode serves
+as the lock), so no recipient sees a later broadcast before an earlier one.
+Under eventlet and gevent the checks that let a small broadcast skip the
+queue cannot be interrupted; with OS threads the order is what python-socketio
+gives. The same mixin serves a single process and the message-queue managers,
+whose receiving side broadcasts locally through ``Manager.emit``.
 """
 
 from __future__ import annotations
@@ -22,18 +25,22 @@ import socketio
 from engineio import packet as eio_packet
 from socketio import packet
 
-SLICE = 50
+SLICE = 50  # recipients handed over between two yields
+SLICED_FROM = 200  # broadcasts to fewer recipients go out at once, as python-socketio does
 
 
 class PacedFanout(socketio.Manager):
-    """A ``Manager`` whose room broadcasts go out ``SLICE`` recipients at a time."""
+    """A ``Manager`` whose large room broadcasts go out ``slice_size`` recipients at a time."""
 
     slice_size = SLICE
+    sliced_from = SLICED_FROM
 
     def initialize(self):
         super().initialize()
         self._turn = self.server.eio.create_queue()
         self._turn.put(True)
+        self._slicing = False
+        self._waiting = 0
 
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
         room = to or room
@@ -49,16 +56,29 @@ class PacedFanout(socketio.Manager):
             data = []
         encoded = self.server.packet_class(packet.EVENT, namespace=namespace, data=[event, *data]).encode()
         frames = [eio_packet.Packet(eio_packet.MESSAGE, p) for p in (encoded if isinstance(encoded, list) else [encoded])]
+        sliced = len(recipients) >= self.sliced_from
+        if not sliced and not self._slicing and not self._waiting:
+            # Nothing in progress to overtake, and no yield below: out at once (a team's edit
+            # must not wait for the turn, or its ack would wait with it).
+            self._deliver(recipients, frames, len(recipients))
+            return
+        self._waiting += 1
         self._turn.get()
+        self._waiting -= 1
+        self._slicing = sliced
         try:
-            for start in range(0, len(recipients), self.slice_size):
-                if start:
-                    self.server.sleep(0)
-                for eio_sid in recipients[start:start + self.slice_size]:
-                    for frame in frames:
-                        self.server._send_eio_packet(eio_sid, frame)
+            self._deliver(recipients, frames, self.slice_size if sliced else len(recipients))
         finally:
+            self._slicing = False
             self._turn.put(True)
+
+    def _deliver(self, recipients, frames, step) -> None:
+        for start in range(0, len(recipients), max(1, step)):
+            if start:
+                self.server.sleep(0)
+            for eio_sid in recipients[start:start + step]:
+                for frame in frames:
+                    self.server._send_eio_packet(eio_sid, frame)
 
 
 def client_manager(url: str | None):

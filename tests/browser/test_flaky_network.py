@@ -79,3 +79,47 @@ def test_a_vote_cast_offline_lands_exactly_once_after_reconnecting(browser, rela
     finally:
         context.close()
         fac.close()
+
+
+def test_a_vote_that_cannot_leave_for_45_s_says_so_and_is_never_sent_late(browser, relayed_server):
+    server, proxy = relayed_server
+    seed = server.seed_info
+    fac = facilitator(server, seed)
+    for cmd, extra in (("start", {}), ("open", {"item": seed["items"][0]})):
+        assert fac.control(cmd, **extra)["ok"]
+    context = browser.new_context()
+    page = context.new_page()
+    page.clock.install()  # the page's timers run on a clock the test can move forward
+    try:
+        page.goto(f"{proxy.url}/j/{seed['code']}")
+        page.fill("#name", "Late Lia")
+        page.select_option("#network", str(seed["networks"][0]))
+        page.click("form:has(#name) button[type=submit]")
+        page.wait_for_selector("body[data-connection=connected]")
+        page.wait_for_selector("button.choice")
+
+        proxy.cut()
+        context.set_offline(True)
+        page.wait_for_selector("body[data-connection=reconnecting]", timeout=15000)
+        page.locator("button.choice").nth(1).click()
+        status = page.locator(".poll-status")
+        assert status.inner_text().strip() != "", "the page says it is sending"
+        page.clock.fast_forward(46_000)
+        page.wait_for_function(
+            "document.querySelector('.poll-status').textContent.startsWith('Non inviato')", timeout=10000)
+        assert status.inner_text() == "Non inviato: controlla la connessione e riprova."
+
+        proxy.restore()
+        context.set_offline(False)
+        page.clock.fast_forward(10_000)  # let the client's reconnection timers fire
+        page.wait_for_selector("body[data-connection=connected]", timeout=30000)
+        page.clock.fast_forward(10_000)  # past any retry: a vote given up on stays unsent
+        page.wait_for_timeout(1000)
+        assert answers_of(server.db_path, "Late Lia") == [], "a vote reported as not sent never lands later"
+        assert page.locator("button.choice[aria-pressed=true]").count() == 0
+
+        page.locator("button.choice").nth(1).click()  # trying again works
+        assert wait_until(lambda: answers_of(server.db_path, "Late Lia") == [1], 20)
+    finally:
+        context.close()
+        fac.close()
