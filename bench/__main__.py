@@ -213,8 +213,11 @@ def main(argv=None) -> int:
         )
         print(stats.table(rows + ratio_rows(rows), COLUMNS))
     for r in report["runs"]:
+        label = flat(r | {"final_after_last_s": None})["label"]
         if "failed" in r:
-            print(f"FAILED {flat(r | {'final_after_last_s': None})['label']}: {r['failed']}")
+            print(f"FAILED {label}: {r['failed']}")
+        for line, count in (r.get("server_exceptions") or {}).items():
+            print(f"server exception in {label}: {count} x {line}")
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"bench-{time.strftime('%Y%m%dT%H%M%S')}.json"
     path.write_text(json.dumps(report, indent=1, default=str))

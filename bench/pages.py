@@ -22,6 +22,7 @@ from pathlib import Path
 EVENTS = 100_000
 NETWORKS, LABS, MEETINGS_PER_LAB, ITEMS_PER_MEETING, PEOPLE_PER_MEETING = 35, 8, 5, 5, 60
 RENDERS = 5
+SQUAD_VERSIONS = 12
 TARGET_MS, WEIGHT_KB = 200, 300
 PASSWORD = "bench password 1234"
 
@@ -144,6 +145,8 @@ def seed(app) -> dict:
             )
             db.execute("UPDATE agenda_items SET status = 'open' WHERE id = ?", [items[-1][2]])
             code = store.meeting(db, live_meeting)["join_code"]
+            versions = _squad_versions(db, networks[0], rnd)
+            token = store.issue_network_link(db, networks[0])
             artifacts = db.execute("SELECT count(*) FROM artifacts").fetchone()[0]
     return {
         "meeting_id": live_meeting,
@@ -151,10 +154,40 @@ def seed(app) -> dict:
         "network_id": networks[0],
         "item_id": items[-1][2],
         "code": code,
+        "token": token,
+        "number": versions,
         "events": EVENTS,
         "artifacts": artifacts,
         "participants": len(people),
     }
+
+
+def _squad_versions(db, network_id, rnd, count: int = SQUAD_VERSIONS) -> int:
+    """A network's squad canvas saved ``count`` times, at the size of a large team's:
+    8 strategies of 3 objectives, 20 roles, 40 interactions, a few changes each time."""
+    from facilitation_squad.canvas import SCHEMA
+    from facilitation_squad.versions import add_version
+
+    strategies = [
+        {"id": f"s{n}", "title": f"Strategia {n}", "objectives": [{"id": f"o{n}{k}", "text": f"Obiettivo {n}.{k}"}
+                                                                   for k in range(3)]}
+        for n in range(8)
+    ]
+    roles = [{"id": f"r{n}", "title": f"Ruolo {n}", "organisation": f"Ente {n % 7}", "profession": "educatore",
+              "manages": [f"s{n % 8}"]} for n in range(20)]
+    for number in range(1, count + 1):
+        interactions = [
+            {"id": f"i{n}", "source": f"r{n % 20}", "target": f"r{(n * 7 + number) % 20}", "what": f"casi {n}",
+             "channel": "incontro", "frequency": "mensile"}
+            for n in range(40) if n % 20 != (n * 7 + number) % 20
+        ]
+        canvas = {"schema": SCHEMA, "goal": f"Una comunità che accoglie (revisione {number})",
+                  "needs": "Famiglie isolate", "strategies": strategies, "roles": roles,
+                  "interactions": interactions}
+        strategies[rnd.randrange(8)]["objectives"][0]["text"] += " (rivisto)"
+        add_version(db, network_id, {"schema": SCHEMA, "canvas": canvas, "reason": "saved", "authors": ["Ada"]},
+                    "Squadra territoriale")
+    return count
 
 
 def _pages(app, ids: dict) -> list[str]:

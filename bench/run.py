@@ -132,10 +132,28 @@ async def measure(case: dict, scenario, work: Path) -> dict:
             if proxy:
                 proxy.close()
             srv.close()
+            result["server_exceptions"] = server_exceptions(work)
     finally:
         if redis:
             redis.close()
     return result
+
+
+def server_exceptions(work: Path) -> dict[str, int]:
+    """What the servers logged as exceptions (the last line of each traceback), counted:
+    a refused action in the table has its cause in the JSON."""
+    found: dict[str, int] = {}
+    for log in sorted(work.glob("*.log")):
+        lines = log.read_text(errors="replace").splitlines()
+        for n, line in enumerate(lines):
+            if not line.startswith("Traceback"):
+                continue
+            end = n + 1
+            while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end].strip()):
+                end += 1
+            if end < len(lines):
+                found[lines[end][:200]] = found.get(lines[end][:200], 0) + 1
+    return found
 
 
 async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], bare: bool) -> dict:

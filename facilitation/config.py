@@ -9,6 +9,7 @@ from pathlib import Path
 DEFAULTS = {
     "DATABASE": None,  # set from the instance folder
     "SQLITE_SYNCHRONOUS": "NORMAL",
+    "WRITE_WAIT_SECONDS": 15,  # a write waits this long for another process' lock, then answers `busy`
     "ASYNC_MODE": "threading",  # the serving entry point chooses eventlet or gevent
     "MESSAGE_QUEUE": None,  # e.g. redis://127.0.0.1:6379/0 to run several processes
     "RESULTS_PER_SECOND": 4,  # live results pushed to large rooms at most this often

@@ -20,30 +20,36 @@ from flask import current_app, g
 from .migrations import core as core_migrations
 
 BUSY_TIMEOUT_MS = 5000
+# How long a write waits for another server process' write lock before giving up
+# (the live side then answers `busy`, and the browser sends the action again);
+# the app's WRITE_WAIT_SECONDS sets it for the connections of its pool.
+WRITE_WAIT_S = 15.0
 
 
-def connect(path: str, synchronous: str = "NORMAL") -> sqlite_utils.Database:
+def connect(path: str, synchronous: str = "NORMAL", write_wait: float = WRITE_WAIT_S) -> sqlite_utils.Database:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
                            isolation_level=None)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute(f"PRAGMA synchronous = {synchronous}")
     conn.execute("PRAGMA foreign_keys = ON")
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    db.write_wait = write_wait
+    return db
 
 
 class Pool:
     """A few open connections, reused across requests and socket events."""
 
-    def __init__(self, path: str, synchronous: str, size: int = 8):
-        self.path, self.synchronous = path, synchronous
+    def __init__(self, path: str, synchronous: str, size: int = 8, write_wait: float = WRITE_WAIT_S):
+        self.path, self.synchronous, self.write_wait = path, synchronous, write_wait
         self._free: queue.LifoQueue = queue.LifoQueue(maxsize=size)
 
     def get(self) -> sqlite_utils.Database:
         try:
             return self._free.get_nowait()
         except queue.Empty:
-            return connect(self.path, self.synchronous)
+            return connect(self.path, self.synchronous, self.write_wait)
 
     def put(self, db: sqlite_utils.Database) -> None:
         if db.conn.in_transaction:
@@ -88,7 +94,7 @@ def _release(exc=None):
 def transaction(db: sqlite_utils.Database):
     """BEGIN IMMEDIATE ... COMMIT: take the write lock up front, so two writers
     never deadlock upgrading a read lock; roll back on any error."""
-    _begin_immediate(db.conn)
+    _begin_immediate(db.conn, getattr(db, "write_wait", WRITE_WAIT_S))
     try:
         yield db
     except BaseException:
@@ -98,14 +104,14 @@ def transaction(db: sqlite_utils.Database):
         db.conn.execute("COMMIT")
 
 
-def _begin_immediate(conn: sqlite3.Connection) -> None:
+def _begin_immediate(conn: sqlite3.Connection, wait: float) -> None:
     """Wait for the write lock held by another process in Python, not in SQLite's busy
     handler: that one sleeps in C, and under eventlet or gevent it would freeze every
     connection of this process while another server process commits. ``time.sleep``
     is cooperative there (monkey-patched) and an ordinary sleep under threads."""
     conn.execute("PRAGMA busy_timeout = 0")
     try:
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        deadline = time.monotonic() + wait
         delay = 0.0005
         while True:
             try:
@@ -115,7 +121,7 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
             time.sleep(delay)
-            delay = min(2 * delay, 0.02)
+            delay = min(2 * delay, 0.005)
     finally:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
@@ -141,7 +147,8 @@ def dumps(value) -> str:
 
 
 def init_app(app) -> None:
-    app.extensions["facilitation.pool"] = Pool(app.config["DATABASE"], app.config["SQLITE_SYNCHRONOUS"])
+    app.extensions["facilitation.pool"] = Pool(app.config["DATABASE"], app.config["SQLITE_SYNCHRONOUS"],
+                                               write_wait=float(app.config["WRITE_WAIT_SECONDS"]))
     app.teardown_appcontext(_release)
 
     @app.cli.command("migrate")

@@ -178,3 +178,29 @@ def test_word_cloud_counts_normalised_answers(sockets, seeded):
     fac.app.extensions["facilitation.engine"].flush()
     words = received(people[0], "results")[-1]["args"][0]["item"]["view"]["results"]["words"]
     assert words[0] == {"text": "Fiducia", "count": 2} and words[1]["text"] == "Ascolto"
+
+
+def test_a_write_lock_held_elsewhere_answers_busy_and_the_same_action_lands_once(
+        app, sockets, seeded, db, monkeypatch):
+    import sqlite3
+
+    fac = sockets.facilitator()
+    ada = sockets.participant("Ada")
+    start(fac, seeded["single"])
+    monkeypatch.setattr(app.extensions["facilitation.pool"], "write_wait", 0.3)
+    app.extensions["facilitation.pool"].close()  # connections made from now on wait 0.3 s
+    other = sqlite3.connect(app.config["DATABASE"], isolation_level=None)  # another server process
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        ack = answer(ada, seeded["single"], 1, cid="vote-1")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert ack["ok"] is False and ack["error"]["code"] == "busy"
+    assert "nothing was changed" in ack["error"]["message"] or "non è ancora cambiato" in ack["error"]["message"]
+    assert store.row(db, "SELECT count(*) AS n FROM events WHERE type = 'answer'")["n"] == 0
+    received(fac)
+    again = answer(ada, seeded["single"], 1, cid="vote-1")  # what live.js does on `busy`
+    assert again["ok"] and again["reply"]["answer"] == 1
+    assert answer(ada, seeded["single"], 1, cid="vote-1")["ok"]  # a late duplicate changes nothing
+    assert store.row(db, "SELECT count(*) AS n FROM events WHERE type = 'answer'")["n"] == 1

@@ -63,6 +63,8 @@ def test_comparison_page_lists_exactly_what_changed(fac, network):
     assert "change-changed" in changes and "Una comunità che cura" in changes
     assert "change-added" in changes and "Tavolo: Un tavolo al mese" in changes and "Educatore" in changes
     assert "change-removed" in changes and "Mediatore → Docente: casi" in changes
+    default = fac.get(f"/f/networks/{network}/squad/compare").get_data(as_text=True)
+    assert default.split('id="changes"', 1)[1].split("</section>", 1)[0] == changes, "by default: T0 against the latest"
     same = fac.get(f"/f/networks/{network}/squad/compare?a=2&b=2").get_data(as_text=True)
     assert same.split('id="changes"', 1)[1].count('class="change ') == 0
     assert fac.get(f"/f/networks/{network}/squad/compare?a=1&b=9").status_code == 404

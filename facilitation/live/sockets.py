@@ -7,6 +7,8 @@ and changes nothing.
 
 from __future__ import annotations
 
+import sqlite3
+
 from flask import request, session
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
@@ -43,12 +45,24 @@ class LiveNamespace(Namespace):
             return super().trigger_event(event, *args)
         except ConnectionRefusedError:
             raise
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or event in ("connect", "disconnect"):
+                return self._failed(event)
+            # Another server process held the write lock past WRITE_WAIT_S: nothing was
+            # written; the browser sends the same action again (same cid, applied once).
+            self.engine.app.logger.warning("write lock busy: %s not applied", event)
+            return error("busy", _("The server is busy: nothing was changed yet; sending again."))
         except Exception:
-            # The handler's app context is gone by now: log through the engine's app.
-            self.engine.app.logger.exception("socket handler failed: %s", event)
-            if event in ("connect", "disconnect"):
-                raise ConnectionRefusedError(_("Server error.")) from None
-            return error("server_error", _("Something went wrong on the server; nothing was changed."))
+            return self._failed(event)
+
+    def _failed(self, event):
+        """An unexpected failure (called while handling it): logged, and a clear error
+        instead of a crash."""
+        # The handler's app context is gone by now: log through the engine's app.
+        self.engine.app.logger.exception("socket handler failed: %s", event)
+        if event in ("connect", "disconnect"):
+            raise ConnectionRefusedError(_("Server error.")) from None
+        return error("server_error", _("Something went wrong on the server; nothing was changed."))
 
     def _conn(self):
         return self.engine.connections.get(request.sid)

@@ -132,8 +132,8 @@ def compare_view(access: Access):
     numbers = {v["number"] for v in found}
     a = request.args.get("a", type=int)
     b = request.args.get("b", type=int)
-    if request.args.get("since") == "t0":
-        a, b = 1, len(found)
+    if request.args.get("since") == "t0" or (a is None and b is None and not request.args.get("since")):
+        a, b = 1, len(found)  # where the team started against where it is: the default
     elif request.args.get("since") == "meeting":
         base = since_last_meeting(found)
         a, b = (base["number"] if base else 1), len(found)

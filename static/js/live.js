@@ -123,6 +123,9 @@
       if (this.socket.connected) {
         this.socket.emit(entry.event, entry.body, (ack) => {
           if (!this.pending.has(cid)) return;
+          // The server could not write yet (busy): nothing was applied; the retry timer
+          // below sends the same action again, with the same cid.
+          if (ack && !ack.ok && ack.error && ack.error.code === "busy") return;
           this.pending.delete(cid);
           clearTimeout(entry.timer);
           if (ack && typeof ack.seq === "number") this.seen(ack.seq);

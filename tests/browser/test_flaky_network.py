@@ -123,3 +123,50 @@ def test_a_vote_that_cannot_leave_for_45_s_says_so_and_is_never_sent_late(browse
     finally:
         context.close()
         fac.close()
+
+
+@pytest.fixture
+def impatient_server(tmp_path):
+    """A server that waits 1 s for the database's write lock before answering `busy`."""
+    server = LiveServer(tmp_path, env={"FACILITATION_WRITE_WAIT_SECONDS": "1"})
+    server.seed_info = server.seed(polls=1)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_a_vote_refused_as_busy_is_sent_again_and_lands_once(browser, impatient_server):
+    server = impatient_server
+    seed = server.seed_info
+    fac = facilitator(server, seed)
+    for cmd, extra in (("start", {}), ("open", {"item": seed["items"][0]})):
+        assert fac.control(cmd, **extra)["ok"]
+    context = browser.new_context()
+    page = context.new_page()
+    other = sqlite3.connect(server.db_path, isolation_level=None)  # another server process, writing
+    try:
+        page.goto(f"{server.url}/j/{seed['code']}")
+        page.fill("#name", "Busy Bea")
+        page.select_option("#network", str(seed["networks"][0]))
+        page.click("form:has(#name) button[type=submit]")
+        page.wait_for_selector("body[data-connection=connected]")
+        page.wait_for_selector("button.choice")
+
+        other.execute("BEGIN IMMEDIATE")
+        page.locator("button.choice").nth(2).click()
+        page.wait_for_timeout(2500)  # past the server's 1 s wait: it answered `busy`
+        assert answers_of(server.db_path, "Busy Bea") == []
+        assert "busy" in server.log() and "Non inviato" not in page.locator(".poll-status").inner_text()
+        other.execute("ROLLBACK")
+
+        assert wait_until(lambda: answers_of(server.db_path, "Busy Bea") == [2], 15), "sent again by the page"
+        page.wait_for_selector("button.choice[aria-pressed=true]")
+        assert page.locator("button.choice[aria-pressed=true]").inner_text() == "C"
+        page.wait_for_timeout(4500)  # past another retry interval: still once
+        assert answers_of(server.db_path, "Busy Bea") == [2]
+    finally:
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+        context.close()
+        fac.close()
