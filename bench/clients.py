@@ -30,6 +30,7 @@ import socketio
 
 from .stats import Histogram
 
+RETRY_S = 4.0  # live.js's RETRY_MS
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -91,6 +92,7 @@ class Worker:
         ]
         self.by_index = {p.index: p for p in self.people}
         self.acks: list[dict] = []
+        self.resent = 0  # actions answered `busy` and sent again
 
     async def ramp(self) -> dict:
         spec = self.spec
@@ -138,6 +140,11 @@ class Worker:
             sent = time.monotonic()
             try:
                 ack = await person.sio.call("action", message, timeout=60)
+                while isinstance(ack, dict) and (ack.get("error") or {}).get("code") == "busy":
+                    # As live.js does: the same action (same cid) again at its next retry.
+                    self.resent += 1
+                    await asyncio.sleep(RETRY_S)
+                    ack = await person.sio.call("action", message, timeout=60)
             except Exception as exc:
                 self.acks.append(
                     {"index": index, "sent": sent, "acked": None, "seq": None, "error": type(exc).__name__}
@@ -157,7 +164,7 @@ class Worker:
         ticking = asyncio.create_task(self._tick(lag))
         await asyncio.gather(*(one(*entry) for entry in schedule))
         ticking.cancel()
-        return {"acks": self.acks, "lag": lag.state()}
+        return {"acks": self.acks, "lag": lag.state(), "resent": self.resent}
 
     @staticmethod
     async def _tick(lag: Histogram, every: float = 0.01) -> None:

@@ -210,6 +210,7 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
         for r in burst:
             lag.merge(r["lag"])
         out["client_lag_ms"] = lag.summary_ms()
+        out["resent_busy"] = sum(r.get("resent", 0) for r in burst)
         good = [a for a in acks if a["acked"] is not None and a["error"] is None and a["seq"] is not None]
         last_sent = max(a["sent"] for a in acks)
         last_ack = max((a["acked"] for a in good), default=last_sent)
