@@ -29,7 +29,9 @@ def test_login_checks_the_password_through_the_runner(app, seeded, login, runner
 def test_an_unknown_address_costs_the_same_check(app, seeded, login, runner):
     http = app.test_client()
     assert login(http, email="nobody@example.org").status_code == 401
-    assert runner == ["check_password_hash"], "same work as for a known address: timing tells nothing"
+    # (the first unknown address of the process also makes the stand-in hash, off the loop too)
+    assert runner[-1:] == ["check_password_hash"] and set(runner) <= {"generate_password_hash", "check_password_hash"}
+    assert runner.count("check_password_hash") == 1, "same work as for a known address: timing tells nothing"
     assert http.get("/f/").status_code == 302  # still not logged in
 
 

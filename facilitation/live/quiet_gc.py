@@ -28,7 +28,7 @@ LONGEST = 300.0  # a full collection at the latest after this many seconds
 CHECK = 1.0
 
 _last_event = time.monotonic()
-_state = {"started": False, "last_full": 0.0, "full": 0, "forced": 0}
+_state = {"started": False, "last_full": 0.0}
 
 
 def touch() -> None:
@@ -46,16 +46,6 @@ def due(now: float, last_event: float, last_full: float) -> str | None:
     return None
 
 
-def collect(reason: str) -> None:
-    gc.collect()
-    _state["last_full"] = time.monotonic()
-    _state["full" if reason == "quiet" else "forced"] += 1
-
-
-def stats() -> dict:
-    return dict(_state)
-
-
 def start(socketio) -> None:
     """Take over full collections in this process (once; serving entry points only)."""
     if _state["started"]:
@@ -70,8 +60,8 @@ def start(socketio) -> None:
     def pace():
         while True:
             socketio.sleep(CHECK)
-            reason = due(time.monotonic(), _last_event, _state["last_full"])
-            if reason:
-                collect(reason)
+            if due(time.monotonic(), _last_event, _state["last_full"]):
+                gc.collect()
+                _state["last_full"] = time.monotonic()
 
     socketio.start_background_task(pace)
