@@ -1,0 +1,36 @@
+"""The production entry point (``gunicorn -k eventlet -w 1 wsgi:app``) builds the app
+the way ``facilitation serve`` does: patched first, password checks off the event loop,
+full garbage collections left to quiet moments."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = (
+    "import gc, wsgi; from facilitation import offload; "
+    "print(type(wsgi.app).__name__, wsgi.app.config['PRODUCTION'], wsgi.app.config['ASYNC_MODE'], "
+    "offload._runner is not None, gc.get_threshold()[2] > 2**30, gc.get_freeze_count() > 0)"
+)
+
+
+def run_wsgi(tmp_path, **env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith("FACILITATION_")}
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**base, "FACILITATION_INSTANCE": str(tmp_path), **env})
+
+
+@pytest.mark.parametrize("mode", ["eventlet", "gevent"])
+def test_wsgi_builds_a_production_app_for_the_async_server(tmp_path, mode):
+    done = run_wsgi(tmp_path, FACILITATION_SECRET_KEY="s" * 64, FACILITATION_ASYNC_MODE=mode)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["Flask", "True", mode, "True", "True", "True"]
+
+
+def test_wsgi_refuses_to_start_without_a_secret(tmp_path):
+    done = run_wsgi(tmp_path)
+    assert done.returncode != 0 and "FACILITATION_SECRET_KEY is not set" in done.stderr
