@@ -376,9 +376,9 @@ class Engine(TeamSpaces):
                                    for t, e in self.registry.exercises.items() if e.workspace}}
         meeting = store.meeting(db, conn.meeting_id)
         current = store.item(db, meeting["current_item_id"]) if meeting["current_item_id"] else None
-        snap = {"seq": self.current_seq(db, meeting["id"]), "meeting": self.meeting_public(meeting)}
+        snap = {"seq": self.current_seq(db, meeting["id"]), "meeting": self.meeting_public(meeting),
+                "me": actor_public(conn.actor)}
         if conn.role == "participant":
-            snap["me"] = actor_public(conn.actor)
             if meeting["state"] == "live":
                 snap["item"] = self.item_view(db, current, PARTICIPANT, conn.actor)
             snap["personal"] = self.personal_answers(db, meeting["id"], conn.actor)

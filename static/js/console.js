@@ -54,6 +54,7 @@
   });
 
   function refresh(snap) {
+    ctx.me = snap.me;
     people.clear();
     for (const p of snap.participants || []) people.set(p.id, p);
     renderPeople();

@@ -296,4 +296,20 @@ def test_merge_message_steps_conflict_and_undo_in_a_second_meeting(server, brows
     add(fac, "strategy", {"title": "Proposta della facilitatrice"})
     playwright_api.expect(cy.locator(".squad-item input[data-field=title]").last).to_have_value(
         "Proposta della facilitatrice")
+
+    # The same field at once, and Cy's later write replaces the facilitator's: she is told, as a participant is.
+    fac_title = fac.locator(".squad-item input[data-field=title]").last
+    cy_title = cy.locator(".squad-item input[data-field=title]").last
+    fac_title.click()
+    cy_title.click()
+    fac_title.fill("Titolo della facilitatrice")
+    fac_title.blur()
+    playwright_api.expect(cy_title).to_be_focused()
+    cy_title.fill("Titolo di Cy")
+    cy_title.blur()
+    conflict = fac.locator(".squad-conflict")
+    expect_text(conflict, "Titolo di Cy")
+    expect_text(conflict, "Titolo della facilitatrice")
+    playwright_api.expect(fac_title).to_have_value("Titolo di Cy")
+    fac.screenshot(path=str(ARTIFACTS / "squad-facilitator-conflict.png"), full_page=True)
     assert SCRIPT_ERRORS == []

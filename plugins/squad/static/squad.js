@@ -501,6 +501,8 @@
       for (const op of data.ops) if (op.key.startsWith("f:")) {
         if (op.unit) entry.editing[op.key.slice(2)] = op.unit; else delete entry.editing[op.key.slice(2)];
       }
+      // A facilitator's edit inside a team replaced by someone's later one: told, as a participant is.
+      if (data.conflict) note(root, entry, ctx, data.conflict, false);
     }
     if (m.open && m.teams[m.open] && m.teams[m.open].redraw) m.teams[m.open].redraw();
     else if (m.redraw) m.redraw();
