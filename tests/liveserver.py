@@ -226,9 +226,11 @@ class FormClient:
             raise RuntimeError("join did not set the participant cookie")
 
     def login(self, email: str, password: str) -> None:
-        self.post("/f/login", {"email": email, "password": password})
-        if not any(c.name == "session" for c in self.jar):
-            raise RuntimeError("login failed")
+        # A refused login answers 401 with the form again; an accepted one redirects to the
+        # dashboard (followed here). The session cookie alone proves nothing: the form sets it.
+        status, _ = self.post("/f/login", {"email": email, "password": password})
+        if status != 200:
+            raise RuntimeError(f"login failed (HTTP {status})")
 
     def _open(self, request) -> tuple[int, str]:
         try:

@@ -34,3 +34,26 @@ def test_wsgi_builds_a_production_app_for_the_async_server(tmp_path, mode):
 def test_wsgi_refuses_to_start_without_a_secret(tmp_path):
     done = run_wsgi(tmp_path)
     assert done.returncode != 0 and "FACILITATION_SECRET_KEY is not set" in done.stderr
+
+
+@pytest.mark.parametrize("mode", ["eventlet", "gevent"])
+def test_a_login_on_the_real_server_while_a_participant_is_connected(tmp_path, mode):
+    """The password check runs on the async server's thread pool; the live side keeps going."""
+    from .liveserver import FormClient, LiveClient, LiveServer
+
+    server = LiveServer(tmp_path / "instance", env={"FACILITATION_ASYNC_MODE": mode})
+    seed = server.seed(polls=1)
+    server.start()
+    try:
+        assert f"({mode})" in server.log()
+        http = FormClient(server.url)
+        http.join(seed["code"], "Ada", seed["networks"][0])
+        ada = LiveClient(server, http, seed["meeting"])
+        ada.connect()
+        FormClient(server.url).login(server.email, server.password)
+        with pytest.raises(RuntimeError, match="login failed"):
+            FormClient(server.url).login(server.email, "not the password")
+        assert ada.send("sync", {})["ok"], "the participant's connection still answers"
+        ada.close()
+    finally:
+        server.stop()
