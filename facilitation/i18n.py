@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
-from flask_babel import Babel, format_datetime, get_locale, pgettext
+from flask_babel import Babel, format_date, format_datetime, format_time, get_locale, pgettext
 from flask_babel import gettext as _
 
 RTL = {"ar", "he", "fa", "ur"}
@@ -52,6 +52,7 @@ def init_app(app) -> None:
                 for e in app.extensions["facilitation.registry"].exercises.values() if e.stylesheet]
 
     app.add_template_filter(when)
+    app.add_template_filter(planned)
 
     @app.context_processor
     def language_context():
@@ -72,6 +73,21 @@ def when(value) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return format_datetime(moment, "medium")
+
+
+def planned(value) -> str:
+    """A date or date and time a facilitator typed (``2026-11-24`` or ``2026-11-24T10:00``,
+    already in local time) in the reader's language; anything else as it was typed."""
+    if not value:
+        return ""
+    text = str(value)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if len(text) <= 10:
+        return format_date(moment.date(), "medium")
+    return f"{format_date(moment.date(), 'medium')}, {format_time(moment.time(), 'short')}"
 
 
 def common_strings() -> dict:

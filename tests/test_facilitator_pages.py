@@ -105,6 +105,8 @@ def test_meeting_is_created_and_its_agenda_built_from_declared_fields(fac, seede
     meeting = store.meeting(db, meeting_id)
     assert meeting["state"] == "draft" and store.format_code(meeting["join_code"]) in page
     assert "Il programma è vuoto: aggiungi un esercizio." in page
+    lab_page = text(fac.get(f"/f/labs/{lab}"))
+    assert "15 dic 2026, 09:30" in lab_page and "2026-12-15T09:30" not in lab_page, "the date as people read it"
 
     def add_poll(config):
         form_page = fac.post(f"/f/meetings/{meeting_id}/items", data={"type": "poll"})
