@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import functools
 import secrets
-import threading
-import time
 
 from flask import redirect, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import offload, store
-
-# Failed logins per address and per account within a window; past the limit, wait.
-THROTTLE_WINDOW = 15 * 60
-THROTTLE_LIMIT = 10
-_failures: dict[str, list[float]] = {}
-_failures_lock = threading.Lock()
 
 
 def create_facilitator(db, email: str, name: str, password: str) -> int:
@@ -41,29 +33,6 @@ def check_login(db, email: str, password: str):
 @functools.cache
 def _unknown_hash() -> str:
     return offload.call(generate_password_hash, secrets.token_urlsafe(16))
-
-
-def throttled(*keys: str) -> bool:
-    now = time.time()
-    with _failures_lock:
-        for key in keys:
-            recent = [t for t in _failures.get(key, []) if now - t < THROTTLE_WINDOW]
-            _failures[key] = recent
-            if len(recent) >= THROTTLE_LIMIT:
-                return True
-    return False
-
-
-def record_failure(*keys: str) -> None:
-    with _failures_lock:
-        for key in keys:
-            _failures.setdefault(key, []).append(time.time())
-
-
-def clear_failures(*keys: str) -> None:
-    with _failures_lock:
-        for key in keys:
-            _failures.pop(key, None)
 
 
 def login_required(view):

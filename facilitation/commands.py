@@ -196,8 +196,10 @@ def purge_command(days):
 
     from .db import borrowed, transaction
     from .privacy import purge
+    from .throttle import forget_expired
 
     days = current_app.config["RETENTION_DAYS"] if days is None else days
     with borrowed(current_app) as db, transaction(db):
         count = purge(db, float(days))
+        forget_expired(db)
     click.echo(f"{count} participants pseudonymised (meetings older than {days:g} days)")

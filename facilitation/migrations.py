@@ -188,3 +188,20 @@ def m003_privacy_and_admission(db):
         ALTER TABLE meetings ADD COLUMN admit_by_hand INTEGER NOT NULL DEFAULT 0;
         """
     )
+
+
+@core()
+def m004_failed_attempts(db):
+    """Failed logins and wrong meeting codes, shared by every server process (keys hashed,
+    rows deleted once out of their window)."""
+    run_script(
+        db,
+        """
+        CREATE TABLE failed_attempts (
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX failed_attempts_key ON failed_attempts(kind, key, at);
+        """
+    )

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from facilitation import auth, store
+from facilitation import store, throttle
 
 from .conftest import PASSWORD, answer, control
 
@@ -28,14 +28,13 @@ def follow(http, response):
 
 
 def test_login_refuses_a_wrong_password_then_throttles(app, seeded, login, monkeypatch):
-    monkeypatch.setattr(auth, "_failures", {})
     http = app.test_client()
     http.environ_base["REMOTE_ADDR"] = "10.0.0.9"
     assert http.get("/f/").headers["Location"].startswith("/f/login")
     wrong = login(http, password="not the password")
     assert wrong.status_code == 401 and "Email o password errate." in text(wrong)
     assert http.get("/f/").status_code == 302  # still not logged in
-    for _ in range(auth.THROTTLE_LIMIT - 1):
+    for _ in range(throttle.LOGIN.limit - 1):
         assert login(http, password="guess").status_code == 401
     blocked = login(http, password=PASSWORD)  # even the right password waits now
     assert blocked.status_code == 429 and "Troppi tentativi falliti" in text(blocked)
@@ -43,7 +42,8 @@ def test_login_refuses_a_wrong_password_then_throttles(app, seeded, login, monke
     other.environ_base["REMOTE_ADDR"] = "10.0.0.10"
     blocked_account = login(other, password=PASSWORD)  # the account is throttled from anywhere
     assert blocked_account.status_code == 429
-    monkeypatch.setattr(auth, "_failures", {})
+    later = throttle._now() + throttle.LOGIN.window + 1
+    monkeypatch.setattr(throttle, "_now", lambda: later)  # a quarter of an hour later
     ok = login(other)
     assert ok.status_code == 302 and ok.headers["Location"] == "/f/"
 

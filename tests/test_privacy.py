@@ -107,3 +107,19 @@ def test_purge_pseudonymises_participants_of_old_meetings_only(app, seeded, db, 
         assert "Old Person" not in names and "Recent Person" in names
         assert app.test_cli_runner().invoke(args=["purge"]).output.startswith("0 participants")
     assert privacy.purge(db, 0, now=4102444800) == 1  # everyone, far in the future
+
+
+def test_wrong_codes_are_counted_hashed_and_forgotten_after_their_window(app, seeded, db, monkeypatch):
+    from facilitation import throttle
+
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+    assert client.post("/join", data={"code": "ZZZZZZ"}).status_code == 404
+    stored = db.execute("SELECT kind, key FROM failed_attempts").fetchall()
+    assert [kind for kind, _ in stored] == ["code"]
+    assert "192.0.2.7" not in stored[0][1], "the address is kept only as a hash"
+    later = throttle._now() + throttle.CODE.window + 1
+    monkeypatch.setattr(throttle, "_now", lambda: later)
+    with app.app_context():
+        assert app.test_cli_runner().invoke(args=["purge"]).exit_code == 0
+    assert db.execute("SELECT count(*) FROM failed_attempts").fetchone()[0] == 0

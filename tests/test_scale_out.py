@@ -190,3 +190,17 @@ def test_votes_controls_and_presence_cross_processes_in_order(cluster):
         "action", {"item": cluster["item"], "type": "answer", "payload": {"value": 0}}, timeout=10
     )
     assert refused["ok"] is False and refused["error"]["code"] == "closed"
+
+
+def test_failed_logins_count_across_processes(cluster):
+    from facilitation.throttle import LOGIN
+
+    from .liveserver import FormClient
+
+    clients = [FormClient(url) for url in cluster["urls"]]
+    for n in range(LOGIN.limit):  # half on each process
+        status, _ = clients[n % 2].post("/f/login", {"email": "fac@example.org", "password": f"guess {n}"})
+        assert status == 401
+    for client in clients:  # both processes now make the account wait, even with the right password
+        status, body = client.post("/f/login", {"email": "fac@example.org", "password": PASSWORD})
+        assert status == 429, body[:300]

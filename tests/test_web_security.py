@@ -8,22 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from facilitation import auth, create_app, store
+from facilitation import create_app, store, throttle
 from facilitation.db import borrowed, migrate
-from facilitation.views import participant
 
 from .test_hostile_input import table_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted([*ROOT.glob("templates/**/*.html"), *ROOT.glob("plugins/*/templates/**/*.html")])
 SCRIPTS = sorted([*ROOT.glob("static/js/*.js"), *ROOT.glob("plugins/*/static/*.js")])
-
-
-@pytest.fixture(autouse=True)
-def forget_failures():
-    yield
-    auth._failures.clear()
-    participant._code_failures.clear()
 
 
 @pytest.fixture
@@ -104,25 +96,30 @@ def test_scripts_never_write_html(path):
         assert sink not in code, f"{sink} in {path}"
 
 
-def test_join_codes_cannot_be_enumerated(app, seeded):
+def test_join_codes_cannot_be_enumerated(app, seeded, monkeypatch):
     client = app.test_client()
-    for i in range(participant.CODE_LIMIT + 1):
+    for i in range(throttle.CODE.limit):
         assert client.post("/join", data={"code": f"ZZZZ{i:02d}"}).status_code == 404
     # Past the limit even the right code waits: guessing gives nothing away.
     assert client.post("/join", data={"code": seeded["code"]}).status_code == 429
-    participant._code_failures.clear()
+    later = throttle._now() + throttle.CODE.window + 1
+    monkeypatch.setattr(throttle, "_now", lambda: later)
     assert client.post("/join", data={"code": seeded["code"]}).status_code == 302
 
 
-def test_login_is_throttled_per_address_and_account(app, seeded):
+def test_login_is_throttled_per_address_and_account(app, seeded, monkeypatch):
     client = app.test_client()
-    for _ in range(auth.THROTTLE_LIMIT):
+    for _ in range(throttle.LOGIN.limit):
         assert client.post("/f/login", data={"email": "fac@example.org", "password": "wrong"}).status_code == 401
     ok = client.post("/f/login", data={"email": "fac@example.org", "password": "correct horse battery"})
     assert ok.status_code == 429, "the right password waits too while throttled"
-    auth._failures.clear()
+    later = throttle._now() + throttle.LOGIN.window + 1
+    monkeypatch.setattr(throttle, "_now", lambda: later)
     assert client.post("/f/login", data={"email": "fac@example.org",
                                          "password": "correct horse battery"}).status_code == 302
+    with borrowed(app) as db:
+        stored = [r[0] for r in db.execute("SELECT key FROM failed_attempts")]
+    assert stored == [], "out of the window, or cleared by a good login: nothing kept"
 
 
 def test_production_without_a_secret_key_refuses_to_start(tmp_path, monkeypatch):

@@ -3,8 +3,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from ..auth import check_login, clear_failures, record_failure, throttled
+from ..auth import check_login
 from ..db import get_db
+from ..throttle import LOGIN
 
 bp = Blueprint("auth", __name__, url_prefix="/f")
 
@@ -15,15 +16,16 @@ def login():
         email = request.form.get("email", "")[:200]
         password = request.form.get("password", "")[:200]
         keys = (f"ip:{request.remote_addr}", f"email:{email.strip().lower()}")
-        if throttled(*keys):
+        db = get_db()
+        if LOGIN.blocked(db, *keys):
             flash(_("Too many failed attempts. Try again in a few minutes."), "error")
             return render_template("auth/login.html", email=email), 429
-        found = check_login(get_db(), email, password)
+        found = check_login(db, email, password)
         if found is None:
-            record_failure(*keys)
+            LOGIN.fail(db, *keys)
             flash(_("Wrong email or password."), "error")
             return render_template("auth/login.html", email=email), 401
-        clear_failures(*keys)
+        LOGIN.clear(db, *keys)
         lang = session.get("lang")
         session.clear()
         if lang:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -12,26 +9,13 @@ from .. import store
 from ..db import get_db, transaction
 from ..live.sockets import participant_cookie
 from ..schema import printable
+from ..throttle import CODE
 from . import or_404
 from .console import exercise_scripts
 
 bp = Blueprint("participant", __name__)
 
 COOKIE_DAYS = 30
-# Wrong codes typed per address: past the limit, wait (codes cannot be enumerated).
-CODE_WINDOW, CODE_LIMIT = 10 * 60, 20
-_code_failures: dict[str, list[float]] = {}
-_code_lock = threading.Lock()
-
-
-def _too_many_code_failures(address: str, failed: bool = False) -> bool:
-    now = time.time()
-    with _code_lock:
-        recent = [t for t in _code_failures.get(address, []) if now - t < CODE_WINDOW]
-        if failed:
-            recent.append(now)
-        _code_failures[address] = recent
-        return len(recent) > CODE_LIMIT
 
 
 @bp.get("/")
@@ -42,12 +26,13 @@ def home():
 @bp.post("/join")
 def join_by_code():
     address = request.remote_addr or ""
-    if _too_many_code_failures(address):
+    db = get_db()
+    if CODE.blocked(db, address):
         flash(_("Too many wrong codes. Try again in a few minutes."), "error")
         return render_template("participant/home.html"), 429
-    meeting = store.meeting_by_code(get_db(), request.form.get("code", "")[:20])
+    meeting = store.meeting_by_code(db, request.form.get("code", "")[:20])
     if meeting is None or meeting["state"] == "ended":
-        _too_many_code_failures(address, failed=True)
+        CODE.fail(db, address)
         flash(_("No running meeting has this code. Check it and try again."), "error")
         return render_template("participant/home.html"), 404
     return redirect(url_for("participant.join", code=meeting["join_code"]))
