@@ -1,4 +1,4 @@
-"""Facilitator accounts: hashed passwords, the login decorator, login throttling."""
+"""Facilitator accounts: hashed passwords and the login decorator (throttling: throttle.py)."""
 
 from __future__ import annotations
 
