@@ -25,6 +25,14 @@ class Tally:
     refused: int = 0
     problems: list[str] = field(default_factory=list)
 
+    def count_stored(self, conn: sqlite3.Connection, cid: str) -> None:
+        """One acked action, looked up by its client id: stored once, lost or doubled."""
+        self.acked += 1
+        count = conn.execute("SELECT count(*) FROM events WHERE client_id = ?", [cid]).fetchone()[0]
+        self.stored += min(count, 1)
+        self.lost += count == 0
+        self.doubled += max(0, count - 1)
+
     def add(self, other: Tally) -> None:
         for name in ("acked", "stored", "lost", "doubled", "not_sent", "refused"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -103,11 +111,7 @@ def check_acks(database: Path, acks: dict, item: int) -> Tally:
     try:
         for client, entries in acks.items():
             for cid, _seq, _value in entries:
-                tally.acked += 1
-                count = conn.execute("SELECT count(*) FROM events WHERE client_id = ?", [cid]).fetchone()[0]
-                tally.stored += min(count, 1)
-                tally.lost += count == 0
-                tally.doubled += max(0, count - 1)
+                tally.count_stored(conn, cid)
             if entries:
                 pid = client.last_snapshot["me"]["id"]
                 found = conn.execute("SELECT value FROM exercise_state WHERE space = ? AND key = ?",
@@ -115,19 +119,27 @@ def check_acks(database: Path, acks: dict, item: int) -> Tally:
                 last_value = max(entries, key=lambda e: e[1])[2]
                 if found is None or json.loads(found[0])["v"] != last_value:
                     tally.problems.append(f"participant {pid}: stored {found and found[0]}, last acked {last_value}")
-        answers = [json.loads(v)["v"] for (v,) in conn.execute(
-            "SELECT value FROM exercise_state WHERE space = ? AND key LIKE 'a:%'", [f"i{item}"])]
-        stored_t = conn.execute("SELECT value FROM exercise_state WHERE space = ? AND key = 't'",
-                                [f"i{item}"]).fetchone()
-        if answers:
-            t = json.loads(stored_t[0])
-            expected = [answers.count(i) for i in range(len(t["c"]))]
-            if t["c"] != expected or t["n"] != len(answers):
-                tally.doubled += 1
-                tally.problems.append(f"tally {t} does not match the answers {expected}")
+        mismatch = tally_mismatch(conn, item)
+        if mismatch:
+            tally.doubled += 1
+            tally.problems.append(mismatch)
     finally:
         conn.close()
     return tally
+
+
+def tally_mismatch(conn: sqlite3.Connection, item: int) -> str | None:
+    """How a poll's stored tally disagrees with its stored answers, or None if it agrees."""
+    answers = [json.loads(v)["v"] for (v,) in conn.execute(
+        "SELECT value FROM exercise_state WHERE space = ? AND key LIKE 'a:%'", [f"i{item}"])]
+    if not answers:
+        return None
+    stored = conn.execute("SELECT value FROM exercise_state WHERE space = ? AND key = 't'", [f"i{item}"]).fetchone()
+    t = json.loads(stored[0])
+    expected = [answers.count(i) for i in range(len(t["c"]))]
+    if t["c"] != expected or t["n"] != len(answers):
+        return f"tally {t} does not match the answers {expected}"
+    return None
 
 
 def canvas_units(database: Path, item: int) -> set[tuple[str, str]]:
@@ -150,11 +162,7 @@ def check_edits(database: Path, acks: dict, item: int, earlier: set = frozenset(
         for client, entries in acks.items():
             team = client.last_snapshot["me"]["team"]
             for cid, _seq, unit_id in entries:
-                tally.acked += 1
-                count = conn.execute("SELECT count(*) FROM events WHERE client_id = ?", [cid]).fetchone()[0]
-                tally.stored += min(count, 1)
-                tally.lost += count == 0
-                tally.doubled += max(0, count - 1)
+                tally.count_stored(conn, cid)
                 expected.setdefault(team, set()).add(f"s:{unit_id}")
         for team, keys in expected.items():
             stored = {k for (k,) in conn.execute(

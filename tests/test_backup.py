@@ -1,6 +1,5 @@
 """Backups of a live database, taken during a vote burst, and their restoration."""
 
-import json
 import sqlite3
 import threading
 
@@ -9,7 +8,7 @@ import pytest
 from facilitation.backup import BackupError, backup, check_database
 
 from .liveserver import LiveServer, facilitator, join_participants
-from .scenarios import start_poll, vote_burst
+from .scenarios import start_poll, tally_mismatch, vote_burst
 
 
 def consistent(path: str, item: int) -> int:
@@ -21,13 +20,7 @@ def consistent(path: str, item: int) -> int:
         seq = conn.execute("SELECT seq FROM streams").fetchone()
         events = conn.execute("SELECT count(*), max(seq) FROM events").fetchone()
         assert seq is None or (seq[0] == events[1] == events[0]), (seq, events)
-        answers = [json.loads(v)["v"] for (v,) in conn.execute(
-            "SELECT value FROM exercise_state WHERE space = ? AND key LIKE 'a:%'", [f"i{item}"])]
-        tally = conn.execute("SELECT value FROM exercise_state WHERE space = ? AND key = 't'",
-                             [f"i{item}"]).fetchone()
-        if answers:
-            t = json.loads(tally[0])
-            assert t["n"] == len(answers) and t["c"] == [answers.count(i) for i in range(len(t["c"]))]
+        assert tally_mismatch(conn, item) is None
         return events[0]
     finally:
         conn.close()

@@ -32,6 +32,16 @@ def open_squad(fac, item):
     control(fac, "open", item=item)
 
 
+def two_teams(sockets, seeded, squad):
+    """A facilitator, Ada of the first network and Cy of the second, the squad canvas open."""
+    n1, n2 = seeded["networks"][:2]
+    fac = sockets.facilitator()
+    ada = sockets.participant("Ada", n1)
+    cy = sockets.participant("Cy", n2)
+    open_squad(fac, squad)
+    return fac, ada, cy
+
+
 def test_team_members_co_edit_and_other_networks_receive_nothing(sockets, seeded, squad, db):
     n1, n2 = seeded["networks"][:2]
     fac = sockets.facilitator()
@@ -78,10 +88,7 @@ def test_team_members_co_edit_and_other_networks_receive_nothing(sockets, seeded
 
 def test_facilitator_sees_every_team_and_can_work_inside_one(sockets, seeded, squad):
     n1, n2 = seeded["networks"][:2]
-    fac = sockets.facilitator()
-    ada = sockets.participant("Ada", n1)
-    cy = sockets.participant("Cy", n2)
-    open_squad(fac, squad)
+    fac, ada, cy = two_teams(sockets, seeded, squad)
     act(ada, squad, "edit", kind="goal", field="text", value="Goal A", base=0)
     act(cy, squad, "edit", kind="goal", field="text", value="Goal B", base=0)
     snap = fac.emit("sync", {}, callback=True)["snapshot"]
@@ -104,10 +111,7 @@ def test_facilitator_sees_every_team_and_can_work_inside_one(sockets, seeded, sq
 
 def test_team_move_and_merge_move_live_connections_between_rooms(sockets, seeded, squad, db):
     n1, n2 = seeded["networks"][:2]
-    fac = sockets.facilitator()
-    ada = sockets.participant("Ada", n1)
-    cy = sockets.participant("Cy", n2)
-    open_squad(fac, squad)
+    fac, ada, cy = two_teams(sockets, seeded, squad)
     act(ada, squad, "edit", kind="goal", field="text", value="Goal A", base=0)
     received(cy)
     control(fac, "merge", networks=[n1, n2])
@@ -219,10 +223,7 @@ def test_rotating_a_link_drops_the_old_one(app, sockets, seeded, login):
 
 def test_presence_and_editing_reach_the_team_and_facilitators_only(sockets, seeded, squad):
     n1, n2 = seeded["networks"][:2]
-    fac = sockets.facilitator()
-    ada = sockets.participant("Ada", n1)
-    cy = sockets.participant("Cy", n2)
-    open_squad(fac, squad)
+    fac, ada, cy = two_teams(sockets, seeded, squad)
     engine = fac.app.extensions["facilitation.engine"]
     engine.flush()  # team presence is coalesced: push what is pending before counting
     for c in (fac, ada, cy):
@@ -243,11 +244,7 @@ def test_presence_and_editing_reach_the_team_and_facilitators_only(sockets, seed
 
 
 def test_a_message_from_the_facilitator_reaches_every_team(sockets, seeded, squad):
-    n1, n2 = seeded["networks"][:2]
-    fac = sockets.facilitator()
-    ada = sockets.participant("Ada", n1)
-    cy = sockets.participant("Cy", n2)
-    open_squad(fac, squad)
+    fac, ada, cy = two_teams(sockets, seeded, squad)
     received(ada)
     received(cy)
     control(fac, "message", text="Dieci minuti alla fine del passo 2")

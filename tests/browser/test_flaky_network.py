@@ -6,6 +6,8 @@ import sqlite3
 import pytest
 
 from ..liveserver import LiveServer, Proxy, facilitator, wait_until
+from ..scenarios import start_poll
+from .conftest import join
 
 
 @pytest.fixture
@@ -30,21 +32,27 @@ def answers_of(database, name):
         conn.close()
 
 
+def poll_open(server):
+    """The seeded meeting started, its poll open: the facilitator's live client."""
+    fac = facilitator(server, server.seed_info)
+    start_poll(fac, server.seed_info["items"][0])
+    return fac
+
+
+def join_poll(page, base_url, server, name):
+    """``name`` joins through ``base_url`` (the server, or a proxy in front) and sees the poll."""
+    page.goto(f"{base_url}/j/{server.seed_info['code']}")
+    join(page, server, name)
+    page.wait_for_selector("button.choice")
+
+
 def test_a_vote_cast_offline_lands_exactly_once_after_reconnecting(browser, relayed_server):
     server, proxy = relayed_server
-    seed = server.seed_info
-    fac = facilitator(server, seed)
-    for cmd, extra in (("start", {}), ("open", {"item": seed["items"][0]})):
-        assert fac.control(cmd, **extra)["ok"]
+    fac = poll_open(server)
     context = browser.new_context()
     page = context.new_page()
     try:
-        page.goto(f"{proxy.url}/j/{seed['code']}")
-        page.fill("#name", "Offline Olga")
-        page.select_option("#network", str(seed["networks"][0]))
-        page.click("form:has(#name) button[type=submit]")
-        page.wait_for_selector("body[data-connection=connected]")
-        page.wait_for_selector("button.choice")
+        join_poll(page, proxy.url, server, "Offline Olga")
 
         proxy.cut()
         context.set_offline(True)
@@ -83,20 +91,12 @@ def test_a_vote_cast_offline_lands_exactly_once_after_reconnecting(browser, rela
 
 def test_a_vote_that_cannot_leave_for_45_s_says_so_and_is_never_sent_late(browser, relayed_server):
     server, proxy = relayed_server
-    seed = server.seed_info
-    fac = facilitator(server, seed)
-    for cmd, extra in (("start", {}), ("open", {"item": seed["items"][0]})):
-        assert fac.control(cmd, **extra)["ok"]
+    fac = poll_open(server)
     context = browser.new_context()
     page = context.new_page()
     page.clock.install()  # the page's timers run on a clock the test can move forward
     try:
-        page.goto(f"{proxy.url}/j/{seed['code']}")
-        page.fill("#name", "Late Lia")
-        page.select_option("#network", str(seed["networks"][0]))
-        page.click("form:has(#name) button[type=submit]")
-        page.wait_for_selector("body[data-connection=connected]")
-        page.wait_for_selector("button.choice")
+        join_poll(page, proxy.url, server, "Late Lia")
 
         proxy.cut()
         context.set_offline(True)
@@ -137,20 +137,12 @@ def impatient_server(tmp_path):
 
 def test_a_vote_refused_as_busy_is_sent_again_and_lands_once(browser, impatient_server):
     server = impatient_server
-    seed = server.seed_info
-    fac = facilitator(server, seed)
-    for cmd, extra in (("start", {}), ("open", {"item": seed["items"][0]})):
-        assert fac.control(cmd, **extra)["ok"]
+    fac = poll_open(server)
     context = browser.new_context()
     page = context.new_page()
     other = sqlite3.connect(server.db_path, isolation_level=None)  # another server process, writing
     try:
-        page.goto(f"{server.url}/j/{seed['code']}")
-        page.fill("#name", "Busy Bea")
-        page.select_option("#network", str(seed["networks"][0]))
-        page.click("form:has(#name) button[type=submit]")
-        page.wait_for_selector("body[data-connection=connected]")
-        page.wait_for_selector("button.choice")
+        join_poll(page, server.url, server, "Busy Bea")
 
         other.execute("BEGIN IMMEDIATE")
         page.locator("button.choice").nth(2).click()
