@@ -7,16 +7,20 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FACILITATION_INSTANCE ?= $(CURDIR)/instance
 # Only folders that exist (bench/ may be absent from a checkout).
-LINT_PATHS := $(wildcard facilitation plugins tests bench) wsgi.py
+LINT_PATHS := $(wildcard facilitation plugins examples tests bench) wsgi.py
+# The built-in exercises are packages of their own, installed like anyone's.
+PLUGINS := plugins/poll plugins/squad
+# -qq: our own lines only (pip's warnings about this machine's indexes are not the project's).
+PIP := $(BIN)/pip install -qq --disable-pip-version-check
 
 .PHONY: run test install deps-test vendor translations messages lint bench bench-full clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(PIP) --upgrade pip
 
-$(STAMP): $(BIN)/python setup.cfg
-	$(BIN)/pip install -q -e '.[test,bench]'
+$(STAMP): $(BIN)/python setup.cfg $(foreach p,$(PLUGINS),$(p)/pyproject.toml)
+	$(PIP) -e '.[test,bench]' $(foreach p,$(PLUGINS),-e $(p))
 	touch $(STAMP)
 
 install: $(STAMP) vendor translations
@@ -28,19 +32,28 @@ static/vendor/socket.io.min.js: package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
 
-# Catalogs: `make messages` extracts every string and updates the .po files
-# (msgids are English; new strings arrive untranslated, never guessed);
-# `make translations` compiles them into .mo files (build outputs, not committed).
-CATALOGS := facilitation/translations
-POT := $(CATALOGS)/messages.pot
+# Catalogs: `make messages` extracts every string and updates the .po files, the core's and
+# each plugin's own (a folder with a babel.cfg, its catalogs in <package>/translations; msgids
+# are English; new strings arrive untranslated, never guessed); `make translations` compiles
+# them into .mo files (build outputs, not committed).
+CATALOG_ROOTS := . $(PLUGINS) $(wildcard examples/*)
 
 messages: $(STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-	  --project facilitation --copyright-holder "facilitation contributors" -o $(POT) .
-	$(BIN)/pybabel -q update -i $(POT) -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete -w 100
+	@for root in $(CATALOG_ROOTS); do \
+	  dir=$$($(BIN)/python -m facilitation.catalogs $$root) || exit 1; \
+	  (cd $$root && $(CURDIR)/$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+	    --sort-output --copyright-holder "facilitation contributors" -o $$dir/messages.pot . ) || exit 1; \
+	  for lang in it en; do [ -f $$root/$$dir/$$lang/LC_MESSAGES/messages.po ] || \
+	    $(BIN)/pybabel -q init -i $$root/$$dir/messages.pot -d $$root/$$dir -l $$lang -w 100; done; \
+	  $(BIN)/pybabel -q update -i $$root/$$dir/messages.pot -d $$root/$$dir --no-fuzzy-matching --ignore-obsolete -w 100; \
+	  rm -f $$root/$$dir/messages.pot; \
+	done
 
 translations: $(STAMP)
-	$(BIN)/pybabel -q compile -d $(CATALOGS)
+	@for root in $(CATALOG_ROOTS); do \
+	  dir=$$($(BIN)/python -m facilitation.catalogs $$root) || exit 1; \
+	  $(BIN)/pybabel -q compile -d $$root/$$dir || exit 1; \
+	done
 
 run: install
 	$(BIN)/facilitation migrate

@@ -7,8 +7,9 @@ from pathlib import Path
 from flask import Flask
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import config, db, i18n, plugins, security
+from . import config, db, i18n, plugins, rendering, security
 from .live import fanout
 from .live.engine import Engine
 from .live.sockets import LiveNamespace
@@ -21,9 +22,14 @@ def create_app(test_config=None) -> Flask:
                 instance_relative_config=True)
     config.load(app, test_config)
 
-    pm = plugins.get_plugin_manager(app.config["PLUGINS"])
-    registry = plugins.Registry(pm)
+    broken: list = []
+    pm = plugins.get_plugin_manager(app.config["PLUGINS"], broken)
+    pm.register(rendering, "facilitation.rendering")
+    registry = plugins.Registry(pm, broken)
     app.extensions["facilitation.registry"] = registry
+    # Each exercise's templates folder, after the core's (a plugin cannot shadow a core template).
+    app.jinja_loader = ChoiceLoader([FileSystemLoader(str(ROOT / "templates")),
+                                     *(FileSystemLoader(str(f)) for f in registry.template_folders())])
 
     db.init_app(app)
     i18n.init_app(app)
@@ -48,9 +54,9 @@ def create_app(test_config=None) -> Flask:
     app.extensions["facilitation.engine"] = engine
     socketio.on_namespace(LiveNamespace(engine))
 
-    from .views import admin, archive, auth, console, network, participant, people
+    from .views import admin, archive, auth, console, exercises, network, participant, people
 
-    for module in (auth, admin, console, participant, archive, network, people):
+    for module in (auth, admin, console, participant, archive, network, people, exercises):
         app.register_blueprint(module.bp)
     for batch in pm.hook.register_blueprints():
         for blueprint in batch or ():

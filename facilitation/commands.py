@@ -76,6 +76,8 @@ def plugins_command():
         click.echo(f"{name}\t{module}")
     for type_name, exercise in sorted(reg.exercises.items()):
         click.echo(f"  exercise {type_name}: {exercise.title} ({type(exercise).__module__})")
+    for problem in reg.broken:
+        click.echo(f"{problem.plugin}\tBROKEN, left out: {problem.message}")
 
 
 @click.command("serve")
@@ -194,12 +196,14 @@ def purge_command(days):
     """Pseudonymise participants of meetings older than RETENTION_DAYS."""
     from flask import current_app
 
-    from .db import borrowed, transaction
+    from .db import get_db, transaction
     from .privacy import purge
     from .throttle import forget_expired
 
     days = current_app.config["RETENTION_DAYS"] if days is None else days
-    with borrowed(current_app) as db, transaction(db):
+    # The command's own connection: plugins erasing their data work in the same transaction.
+    db = get_db()
+    with transaction(db):
         count = purge(db, float(days))
         forget_expired(db)
     click.echo(f"{count} participants pseudonymised (meetings older than {days:g} days)")

@@ -79,6 +79,28 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Control:
+    """A button the facilitator's console shows for an exercise (``Exercise.controls``).
+
+    ``name`` is ``reveal`` or ``hide`` (the core shows or hides results to participants),
+    or one of the exercise's own actions that facilitators may send (``action=True``, sent
+    with ``payload``). ``style`` is ``primary``, ``secondary`` or ``danger``; ``confirm``
+    is a question the console asks first."""
+
+    name: str
+    label: Any
+    style: str = "secondary"
+    confirm: Any = None
+    action: bool = False
+    payload: dict = field(default_factory=dict)
+
+    def public(self) -> dict:
+        return {"name": self.name, "label": str(self.label), "style": self.style,
+                "confirm": str(self.confirm) if self.confirm else None, "action": self.action,
+                "payload": self.payload}
+
+
+@dataclass(frozen=True)
 class ActionSpec:
     """An action an exercise accepts: its payload fields and who may send it."""
 
@@ -149,10 +171,14 @@ class Exercise:
     workspace: ClassVar[bool] = False
     # Name of the template (in the plugin's template folder) rendering an archive artifact.
     archive_template: ClassVar[str | None] = None
-    # The plugin's JavaScript module (served from its static folder) rendering its views.
+    # The exercise's browser module and stylesheet: files in the ``static`` folder beside the
+    # module that defines the exercise (its package), served by the core.
     script: ClassVar[str | None] = None
-    # The plugin's stylesheet (in its static folder), linked on every page that renders exercises.
     stylesheet: ClassVar[str | None] = None
+    # Folders of its package, relative to the module that defines the exercise: the core
+    # serves ``static_folder`` and adds ``template_folder`` to the templates it looks in.
+    static_folder: ClassVar[str] = "static"
+    template_folder: ClassVar[str] = "templates"
 
     def title_for(self, config: dict) -> str:
         return config.get("title") or str(self.title)
@@ -187,6 +213,10 @@ class Exercise:
     def client_strings(self) -> dict:
         """Translated strings the exercise's browser module needs, by key."""
         return {}
+
+    def controls(self, config: dict, phase: str, revealed: bool) -> list[Control]:
+        """The console's buttons for this exercise besides open and lock (none by default)."""
+        return []
 
     def participants_see_results(self, config: dict, revealed: bool) -> bool:
         """Whether participants' view shows live results (pushed as they change)."""

@@ -1,4 +1,4 @@
-"""Every hook a plugin may implement. Specs only ever gain arguments."""
+"""Every hook a plugin may implement. ``hookimpl`` is re-exported by ``facilitation.api``."""
 
 import pluggy
 
@@ -8,7 +8,7 @@ hookimpl = pluggy.HookimplMarker("facilitation")
 
 @hookspec
 def register_exercises():
-    """Return a list of ``facilitation.Exercise`` subclasses this plugin provides."""
+    """Return a list of ``Exercise`` subclasses this plugin provides."""
 
 
 @hookspec
@@ -18,14 +18,34 @@ def register_migrations():
 
 @hookspec
 def register_blueprints():
-    """Return a list of Flask blueprints (pages, exports, static files) this plugin serves."""
+    """Return a list of Flask blueprints: pages of the plugin's own (its static files are served by the core)."""
 
 
 @hookspec
-def network_archive_sections(network_id, db, viewer):
+def register_translations():
+    """Return a list of folders holding the plugin's catalogs (``<lang>/LC_MESSAGES/messages.mo``)."""
+
+
+@hookspec
+def network_archive_sections(network_id, viewer, access):
     """Return a list of ``(title, html)`` sections a plugin adds to a network's archive page."""
 
 
 @hookspec
-def meeting_closed(meeting_id, db):
-    """Called after a meeting has ended and its exercises are archived."""
+def meeting_closed(meeting_id):
+    """Called after a meeting has ended and its exercises are archived, inside the same transaction."""
+
+
+@hookspec(firstresult=True)
+def render_archive(artifact, fmt, options):
+    """Return an archived result rendered in ``fmt`` (``html``, ``print``, ``markdown``), or None for another's."""
+
+
+@hookspec
+def export_personal_data(person):
+    """Return what this plugin stores about a participant (JSON values), or None."""
+
+
+@hookspec
+def erase_personal_data(person, pseudonym):
+    """Remove a participant's personal data from what this plugin stores (inside the erasure's transaction)."""

@@ -33,6 +33,10 @@ def choose():
 
 
 def init_app(app) -> None:
+    # Each plugin's catalogs first, the core's last: merged in this order, so a plugin's catalog
+    # translates its own strings and cannot change the core's.
+    plugin_folders = app.extensions["facilitation.registry"].translation_folders
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([*plugin_folders, "translations"])
     Babel(app, locale_selector=select_locale)
     app.register_blueprint(bp)
 
@@ -44,12 +48,6 @@ def init_app(app) -> None:
             for key, value in exercise.client_strings().items():
                 strings[f"{type_name}.{key}"] = str(value)
         return strings
-
-    @app.template_global()
-    def exercise_styles() -> list[tuple[str, str]]:
-        """(blueprint static endpoint, file) of every installed exercise's stylesheet."""
-        return [(f"{e.type}.static", e.stylesheet)
-                for e in app.extensions["facilitation.registry"].exercises.values() if e.stylesheet]
 
     app.add_template_filter(when)
     app.add_template_filter(planned)

@@ -3,15 +3,18 @@
 What is personal: a participant's name and organisation, and their name wherever
 an exercise copied it (events, exercise state, archived versions). What is kept: their
 contributions (answers, tallies, canvas items), attached to a pseudonym
-``#<id>`` so results and archives stay whole.
+``#<id>`` so results and archives stay whole. Plugins that keep personal data in
+tables of their own export and erase it through the ``export_personal_data`` and
+``erase_personal_data`` hooks, called here.
 """
 
 from __future__ import annotations
 
 import time
 
-from . import store
+from . import artifacts, store
 from .db import dumps, loads
+from .plugins import registry
 
 
 def pseudonym(participant_id: int) -> str:
@@ -33,6 +36,13 @@ def _scrub(value, names: set[str], replacement: str):
     return value, False
 
 
+def _person(found: dict) -> dict:
+    """What the privacy hooks get about a participant."""
+    return {"id": found["id"], "key": f"participant:{found['id']}", "name": found["name"],
+            "organisation": found["organisation"], "meeting_id": found["meeting_id"],
+            "network_id": found["network_id"]}
+
+
 def export_participant(db, participant_id: int) -> dict | None:
     """Everything stored about one participant, as plain JSON."""
     person = store.participant(db, participant_id)
@@ -40,20 +50,31 @@ def export_participant(db, participant_id: int) -> dict | None:
         return None
     meeting = store.meeting(db, person["meeting_id"])
     network = store.network(db, person["network_id"]) if person["network_id"] else None
-    key = f"participant:{participant_id}"
-    return {
+    out = {
         "participant": {k: person[k] for k in ("id", "name", "organisation", "team", "created_at", "erased_at")},
         "network": network and network["name"],
         "meeting": {"id": meeting["id"], "title": meeting["title"], "starts_at": meeting["starts_at"]},
-        "attendance": store.rows(db, "SELECT joined_at, left_at FROM attendance WHERE participant_id = ?"
-                                     " ORDER BY joined_at", [participant_id]),
+        "attendance": store.attendance_of(db, participant_id),
         "actions": [
             {"seq": r["seq"], "item": r["item_id"], "type": r["type"], "payload": loads(r["payload"], {}),
              "at": r["created_at"]}
-            for r in store.rows(db, "SELECT seq, item_id, type, payload, created_at FROM events"
-                                    " WHERE actor = ? ORDER BY seq", [key])
+            for r in store.events_of_actor(db, f"participant:{participant_id}")
         ],
     }
+    plugins = {}
+    for name, impl in _impls("export_personal_data"):
+        found = impl(person=_person(person))
+        if found:
+            plugins[name] = found
+    if plugins:
+        out["plugins"] = plugins
+    return out
+
+
+def _impls(hook: str):
+    """(plugin name, function) of a hook's implementations, so each answer is kept by plugin."""
+    for impl in getattr(registry().pm.hook, hook).get_hookimpls():
+        yield impl.plugin_name, impl.function
 
 
 def erase_participant(db, participant_id: int) -> bool:
@@ -64,65 +85,36 @@ def erase_participant(db, participant_id: int) -> bool:
         return False
     replacement = pseudonym(participant_id)
     names = {person["name"]} - {"", replacement}
-    db.execute("UPDATE participants SET name = ?, organisation = '', token_hash = ?, erased_at = ?"
-               " WHERE id = ?", [replacement, store.hash_token(store.new_token()), store.now_iso(), participant_id])
+    registry().pm.hook.erase_personal_data(person=_person(person), pseudonym=replacement)
+    store.erase_person(db, participant_id, replacement)
     if not names:
         return True
     meeting_id = person["meeting_id"]
-    for event_id, payload, data in _rows_mentioning(
-            db, "SELECT id, payload, data FROM events WHERE meeting_id = ?", [meeting_id], ("payload", "data"), names):
+    needles = [dumps(n)[1:-1] for n in names]  # as the name is written inside stored JSON
+    for event_id, payload, data in store.events_mentioning(db, meeting_id, needles):
         new_payload, hit1 = _scrub(loads(payload, {}), names, replacement)
         new_data, hit2 = _scrub(loads(data, None), names, replacement)
         if hit1 or hit2:
-            db.execute("UPDATE events SET payload = ?, data = ? WHERE id = ?",
-                       [dumps(new_payload), dumps(new_data) if new_data is not None else None, event_id])
-    for item_id in [r[0] for r in db.execute("SELECT id FROM agenda_items WHERE meeting_id = ?", [meeting_id])]:
-        for space, key, value in _rows_mentioning(
-                db, "SELECT space, key, value FROM exercise_state WHERE (space = ? OR space LIKE ?)",
-                [f"i{item_id}", f"i{item_id}:%"], ("value",), names):
+            store.rewrite_event(db, event_id, new_payload, new_data)
+    for item_id in store.item_ids_of_meeting(db, meeting_id):
+        for space, key, value in store.state_mentioning(db, item_id, needles):
             new, hit = _scrub(loads(value), names, replacement)
             if hit:
-                db.execute("UPDATE exercise_state SET value = ? WHERE space = ? AND key = ?", [dumps(new), space, key])
-    _scrub_artifacts(db, meeting_id, names, replacement)
-    return True
-
-
-def _rows_mentioning(db, sql, params, columns, names):
-    """Rows of ``sql`` where one of ``columns`` contains one of ``names`` (a quick text filter;
-    the JSON is then checked exactly)."""
-    needles = [dumps(n)[1:-1] for n in names]  # as the name is written inside stored JSON
-    clause = " OR ".join(f"instr({c}, ?) > 0" for c in columns for _ in needles)
-    return db.execute(f"{sql} AND ({clause})", [*params, *[n for _ in columns for n in needles]]).fetchall()
-
-
-def _scrub_artifacts(db, meeting_id, names, replacement) -> None:
-    """Archived versions are immutable, except for this: the trigger is lifted
-    inside the caller's transaction and put back before it commits."""
-    found = []
-    for artifact_id, data in _rows_mentioning(db, "SELECT id, data FROM artifacts WHERE meeting_id = ?",
-                                              [meeting_id], ("data",), names):
+                store.rewrite_state(db, space, key, new)
+    changed = []
+    for artifact_id, data in artifacts.mentioning(db, meeting_id, needles):
         new, hit = _scrub(loads(data, {}), names, replacement)
         if hit:
-            found.append((artifact_id, new))
-    if not found:
-        return
-    trigger = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'artifacts_immutable'"
-                         ).fetchone()
-    db.execute("DROP TRIGGER IF EXISTS artifacts_immutable")
-    for artifact_id, new in found:
-        db.execute("UPDATE artifacts SET data = ? WHERE id = ?", [dumps(new), artifact_id])
-    if trigger:
-        db.execute(trigger[0])
+            changed.append((artifact_id, new))
+    artifacts.rewrite(db, changed)
+    return True
 
 
 def purge(db, days: float, now: float | None = None) -> int:
     """Pseudonymise every participant of meetings that ended (or, if never ended,
     were created) more than ``days`` ago. Returns how many. Call inside a transaction."""
     cutoff = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime((now or time.time()) - days * 86400))
-    ids = [r[0] for r in db.execute(
-        """SELECT p.id FROM participants p JOIN meetings m ON m.id = p.meeting_id
-           WHERE p.erased_at IS NULL AND coalesce(m.ended_at, m.started_at, m.created_at) < ?""",
-        [cutoff]).fetchall()]
+    ids = store.participants_older_than(db, cutoff)
     for participant_id in ids:
         erase_participant(db, participant_id)
     return len(ids)

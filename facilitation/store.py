@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import time
 
+from .artifacts import add_artifact, artifacts_of_network, latest_artifact  # noqa: F401 (the archive, by name)
 from .db import dumps, loads
 
 # No 0/O, 1/I/L: a code read off a projector is typed without guessing.
@@ -283,48 +284,6 @@ def is_online(db, participant_id):
         [participant_id]).fetchone())
 
 
-# artifacts -----------------------------------------------------------------
-
-def add_artifact(db, *, network_id, lab_id, meeting_id, item_id, exercise_type, title, data):
-    version = db.execute(
-        "SELECT coalesce(max(version), 0) + 1 FROM artifacts WHERE network_id = ? AND item_id IS ?",
-        [network_id, item_id],
-    ).fetchone()[0]
-    return db["artifacts"].insert(
-        {"network_id": network_id, "lab_id": lab_id, "meeting_id": meeting_id, "item_id": item_id,
-         "exercise_type": exercise_type, "title": title, "version": version, "data": dumps(data)}
-    ).last_pk
-
-
-def artifacts_of_network(db, network_id):
-    """The latest version of each artifact of a network, with lab and meeting titles."""
-    found = rows(
-        db,
-        """SELECT a.*, l.title AS lab_title, m.title AS meeting_title, m.starts_at AS meeting_date,
-                  (SELECT count(*) FROM artifacts b WHERE b.network_id = a.network_id
-                     AND b.item_id IS a.item_id) AS versions
-           FROM artifacts a
-           LEFT JOIN labs l ON l.id = a.lab_id
-           LEFT JOIN meetings m ON m.id = a.meeting_id
-           WHERE a.network_id = ? AND a.version = (
-               SELECT max(version) FROM artifacts c WHERE c.network_id = a.network_id AND c.item_id IS a.item_id)
-           ORDER BY l.created_at DESC, m.starts_at DESC, a.item_id""",
-        [network_id],
-    )
-    for a in found:
-        a["data"] = loads(a["data"], {})
-    return found
-
-
-def latest_artifact(db, network_id, exercise_type):
-    """The newest artifact of one exercise type for a network, or None."""
-    found = row(db, "SELECT * FROM artifacts WHERE network_id = ? AND exercise_type = ? ORDER BY id DESC LIMIT 1",
-                [network_id, exercise_type])
-    if found:
-        found["data"] = loads(found["data"], {})
-    return found
-
-
 # network links -------------------------------------------------------------
 # A network team's access between meetings: only the hash of the secret is stored.
 
@@ -362,3 +321,216 @@ def networks_present(db, meeting_id):
     return [r[0] for r in db.execute(
         "SELECT DISTINCT network_id FROM participants WHERE meeting_id = ? AND network_id IS NOT NULL",
         [meeting_id]).fetchall()]
+
+
+def lab_of_meeting_networks(db, meeting_id) -> set[int]:
+    """Networks of the meeting's lab, and any network someone of the meeting is in."""
+    meeting_row = meeting(db, meeting_id)
+    found = {n["id"] for n in lab_networks(db, meeting_row["lab_id"])} if meeting_row else set()
+    return found | set(networks_present(db, meeting_id))
+
+
+def first_team_of_networks(db, meeting_id) -> dict[int, str]:
+    """For each network present in a meeting, the (first) team its people are in."""
+    return dict(db.execute(
+        "SELECT network_id, min(team) FROM participants WHERE meeting_id = ? AND network_id IS NOT NULL"
+        " GROUP BY network_id", [meeting_id]).fetchall())
+
+
+def live_meetings(db):
+    return rows(db, """SELECT m.*, l.title AS lab_title FROM meetings m JOIN labs l ON l.id = m.lab_id
+                       WHERE m.state = 'live' ORDER BY m.started_at DESC""")
+
+
+def network_named(db, name):
+    return row(db, "SELECT * FROM networks WHERE name = ?", [name])
+
+
+# who may still act -----------------------------------------------------------
+
+def participant_may_act(db, participant_id) -> bool:
+    """Admitted and not erased (checked inside every write transaction of a participant)."""
+    return bool(db.execute("SELECT 1 FROM participants WHERE id = ? AND admitted = 1 AND erased_at IS NULL",
+                           [participant_id]).fetchone())
+
+
+def link_is_active(db, link_id) -> bool:
+    return bool(db.execute("SELECT 1 FROM network_links WHERE id = ? AND revoked_at IS NULL", [link_id]).fetchone())
+
+
+def active_link_ids(db, network_id) -> list[int]:
+    return [r[0] for r in db.execute(
+        "SELECT id FROM network_links WHERE network_id = ? AND revoked_at IS NULL", [network_id])]
+
+
+# the live state of meetings --------------------------------------------------
+# Facilitator controls change these; each is called inside the control's transaction.
+
+def start_meeting(db, meeting_id, first_item_id) -> None:
+    db.execute("UPDATE meetings SET state = 'live', started_at = coalesce(started_at, ?),"
+               " current_item_id = coalesce(current_item_id, ?) WHERE id = ?",
+               [now_iso(), first_item_id, meeting_id])
+
+
+def end_meeting(db, meeting_id) -> None:
+    db.execute("UPDATE meetings SET state = 'ended', ended_at = ?, timer_end = NULL WHERE id = ?",
+               [now_iso(), meeting_id])
+    db.execute("UPDATE attendance SET left_at = ? WHERE meeting_id = ? AND left_at IS NULL",
+               [time.time(), meeting_id])
+
+
+def set_current_item(db, meeting_id, item_id) -> None:
+    db.execute("UPDATE meetings SET current_item_id = ? WHERE id = ?", [item_id, meeting_id])
+
+
+def set_item_status(db, item_id, status) -> None:
+    db.execute("UPDATE agenda_items SET status = ? WHERE id = ?", [status, item_id])
+
+
+def set_item_revealed(db, item_id, revealed: bool) -> None:
+    db.execute("UPDATE agenda_items SET revealed = ? WHERE id = ?", [int(revealed), item_id])
+
+
+def set_timer(db, meeting_id, ends_at) -> None:
+    db.execute("UPDATE meetings SET timer_end = ? WHERE id = ?", [ends_at, meeting_id])
+
+
+def set_admission(db, meeting_id, mode) -> None:
+    db.execute("UPDATE meetings SET admission = ?, admit_by_hand = ? WHERE id = ?",
+               ["locked" if mode == "locked" else "open", int(mode == "manual"), meeting_id])
+
+
+def set_notice(db, meeting_id, text) -> None:
+    db.execute("UPDATE meetings SET notice = ? WHERE id = ?", [text or None, meeting_id])
+
+
+def decide_admission(db, meeting_id, participant_id, admit: bool) -> bool:
+    """Admit or refuse someone waiting; False when nobody of that id waits."""
+    found = db.execute("UPDATE participants SET admitted = ? WHERE id = ? AND meeting_id = ? AND admitted = ?",
+                       [1 if admit else REFUSED, participant_id, meeting_id, WAITING])
+    return bool(found.rowcount)
+
+
+def remove_participant(db, meeting_id, participant_id) -> bool:
+    """Take someone out of a meeting: their device link stops working (admitted = refused)."""
+    found = db.execute("UPDATE participants SET admitted = ? WHERE id = ? AND meeting_id = ? AND admitted = 1",
+                       [REFUSED, participant_id, meeting_id])
+    return bool(found.rowcount)
+
+
+# the event log ---------------------------------------------------------------
+
+def event_by_client_id(db, stream, actor_key, client_id):
+    """(seq, data) of the event a client id already made in a stream, or None."""
+    found = db.execute("SELECT seq, data FROM events WHERE stream = ? AND actor = ? AND client_id = ?",
+                       [stream, actor_key, client_id]).fetchone()
+    return (found[0], loads(found[1], {})) if found else None
+
+
+def append_event(db, stream, *, meeting_id, item_id, actor_key, network_id, type, payload, client_id,
+                 audience, data=None) -> int:
+    """The next sequence of ``stream``, and the event stored under it (inside the action's transaction)."""
+    db.execute("INSERT INTO streams (key, seq) VALUES (?, 1) "
+               "ON CONFLICT (key) DO UPDATE SET seq = seq + 1", [stream])
+    seq = db.execute("SELECT seq FROM streams WHERE key = ?", [stream]).fetchone()[0]
+    db.execute(
+        "INSERT INTO events (stream, seq, meeting_id, item_id, actor, network_id, type, payload,"
+        " client_id, audience, data, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        [stream, seq, meeting_id, item_id, actor_key, network_id, type, dumps(payload), client_id,
+         ",".join(audience), dumps(data) if data else None, time.time()],
+    )
+    return seq
+
+
+def stream_seq(db, stream) -> int:
+    found = db.execute("SELECT seq FROM streams WHERE key = ?", [stream]).fetchone()
+    return found[0] if found else 0
+
+
+def events_since(db, stream, since):
+    """(seq, item, type, audience rooms) of the events of ``stream`` after ``since``."""
+    return [(seq, item_id, type_, audience.split(",")) for seq, item_id, type_, audience in db.execute(
+        "SELECT seq, item_id, type, audience FROM events WHERE stream = ? AND seq > ? ORDER BY seq",
+        [stream, since])]
+
+
+def events_of_actor(db, actor_key):
+    return rows(db, "SELECT seq, item_id, type, payload, created_at FROM events WHERE actor = ? ORDER BY seq",
+                [actor_key])
+
+
+def events_mentioning(db, meeting_id, needles: list[str]):
+    clause = " OR ".join(f"instr({c}, ?) > 0" for c in ("payload", "data") for _ in needles)
+    return db.execute(f"SELECT id, payload, data FROM events WHERE meeting_id = ? AND ({clause})",
+                      [meeting_id, *needles, *needles]).fetchall()
+
+
+def rewrite_event(db, event_id, payload, data) -> None:
+    db.execute("UPDATE events SET payload = ?, data = ? WHERE id = ?",
+               [dumps(payload), dumps(data) if data is not None else None, event_id])
+
+
+# exercise state: key-value rows per space --------------------------------------
+
+def state_value(db, space, key):
+    found = db.execute("SELECT value FROM exercise_state WHERE space = ? AND key = ?", [space, key]).fetchone()
+    return loads(found[0]) if found else None
+
+
+def state_items(db, space, prefix: str = ""):
+    """(key, value) of a space, every key or those starting with ``prefix``."""
+    if not prefix:
+        cursor = db.execute("SELECT key, value FROM exercise_state WHERE space = ?", [space])
+    else:
+        cursor = db.execute("SELECT key, value FROM exercise_state WHERE space = ? AND key >= ? AND key < ?",
+                            [space, prefix, prefix + "\U0010ffff"])
+    return [(key, loads(value)) for key, value in cursor]
+
+
+def write_state(db, space, changes: dict) -> None:
+    for key, value in changes.items():
+        if value is None:
+            db.execute("DELETE FROM exercise_state WHERE space = ? AND key = ?", [space, key])
+        else:
+            db.execute(
+                "INSERT INTO exercise_state (space, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (space, key) DO UPDATE SET value = excluded.value",
+                [space, key, dumps(value)],
+            )
+
+
+def clear_state(db, space) -> None:
+    db.execute("DELETE FROM exercise_state WHERE space = ?", [space])
+
+
+def state_mentioning(db, item_id, needles: list[str]):
+    """(space, key, value) of an item's state rows (every team's too) containing one of ``needles``."""
+    clause = " OR ".join("instr(value, ?) > 0" for _ in needles)
+    return db.execute(
+        f"SELECT space, key, value FROM exercise_state WHERE (space = ? OR space LIKE ?) AND ({clause})",
+        [f"i{item_id}", f"i{item_id}:%", *needles]).fetchall()
+
+
+def rewrite_state(db, space, key, value) -> None:
+    db.execute("UPDATE exercise_state SET value = ? WHERE space = ? AND key = ?", [dumps(value), space, key])
+
+
+def attendance_of(db, participant_id):
+    return rows(db, "SELECT joined_at, left_at FROM attendance WHERE participant_id = ? ORDER BY joined_at",
+                [participant_id])
+
+
+def item_ids_of_meeting(db, meeting_id) -> list[int]:
+    return [r[0] for r in db.execute("SELECT id FROM agenda_items WHERE meeting_id = ?", [meeting_id])]
+
+
+def erase_person(db, participant_id, pseudonym) -> None:
+    db.execute("UPDATE participants SET name = ?, organisation = '', token_hash = ?, erased_at = ? WHERE id = ?",
+               [pseudonym, hash_token(new_token()), now_iso(), participant_id])
+
+
+def participants_older_than(db, cutoff_iso) -> list[int]:
+    return [r[0] for r in db.execute(
+        """SELECT p.id FROM participants p JOIN meetings m ON m.id = p.meeting_id
+           WHERE p.erased_at IS NULL AND coalesce(m.ended_at, m.started_at, m.created_at) < ?""",
+        [cutoff_iso]).fetchall()]

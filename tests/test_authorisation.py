@@ -78,7 +78,8 @@ BOGUS_LINK = "not-a-link-of-any-network-at-all"
 @pytest.fixture(scope="module")
 def world(app):
     from facilitation_squad.canvas import SCHEMA
-    from facilitation_squad.versions import add_version
+
+    from .conftest import add_squad_version as add_version
 
     with borrowed(app) as db:
         with transaction(db):
@@ -162,8 +163,7 @@ FORMS = {
     "admin.item_edit": lambda o: {"title": "Q", "kind": "single", "options": "A\nB"},
     "admin.item_move": lambda o: {"dir": "up"},
 }
-URL_VALUES = {"static": {"filename": "css/app.css"}, "poll.static": {"filename": "poll.js"},
-              "squad.static": {"filename": "squad.js"}}
+URL_VALUES = {"static": {"filename": "css/app.css"}, "exercises.static": {"type_name": "poll", "filename": "poll.js"}}
 QUERY = {"squad.n_compare_view": "?a=1&b=1", "squad.f_compare_view": "?a=1&b=1"}
 
 

@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
-from facilitation.live.engine import room_participants
 from facilitation.live.fanout import PacedFanout
+from facilitation.live.rooms import room_participants
 
 from .conftest import answer, control, received
 

@@ -4,9 +4,9 @@ import pytest
 
 from facilitation import store
 from facilitation.db import transaction
-from facilitation_squad.versions import versions
 
 from .conftest import control, received
+from .conftest import squad_versions as versions
 
 
 @pytest.fixture
@@ -291,7 +291,8 @@ def test_workspace_follows_newer_versions_but_never_drops_unsaved_work(app, sock
 
     def newer_version(goal):
         from facilitation_squad.canvas import SCHEMA
-        from facilitation_squad.versions import add_version
+
+        from .conftest import add_squad_version as add_version
 
         with transaction(db):
             add_version(db, n1, {"schema": SCHEMA, "reason": "closed", "authors": ["Ada"], "canvas": {

@@ -13,7 +13,9 @@ from facilitation import store
 from facilitation.db import transaction
 from facilitation_squad import svgmap
 from facilitation_squad.canvas import SCHEMA
-from facilitation_squad.versions import add_version, versions
+
+from .conftest import add_squad_version as add_version
+from .conftest import squad_versions as versions
 
 CANVAS = {
     "schema": SCHEMA, "goal": "Una comunità che accoglie", "needs": "Famiglie <b>isolate</b>",

@@ -27,6 +27,11 @@ from socketio import packet
 
 SLICE = 50  # recipients handed over between two yields
 SLICED_FROM = 200  # broadcasts to fewer recipients go out at once, as python-socketio does
+# Not an event any client receives: "close every socket of this room", carried like a
+# broadcast (through the message queue when there is one), so that each server process
+# closes the sockets it holds, as the Socket.IO server's own rooms record them. Each one
+# first gets a ``closed`` event saying why (``{"code": ...}``).
+CLOSE = "facilitation:close"
 
 
 class PacedFanout(socketio.Manager):
@@ -44,18 +49,14 @@ class PacedFanout(socketio.Manager):
 
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
         room = to or room
+        if event == CLOSE:
+            self._close(namespace, room, data)
+            return
         if callback is not None or namespace not in self.rooms:
             return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs)
         skip = set(skip_sid) if isinstance(skip_sid, list) else {skip_sid}
         recipients = [eio_sid for sid, eio_sid in self.get_participants(namespace, room) if sid not in skip]
-        if isinstance(data, tuple):
-            data = list(data)
-        elif data is not None:
-            data = [data]
-        else:
-            data = []
-        encoded = self.server.packet_class(packet.EVENT, namespace=namespace, data=[event, *data]).encode()
-        frames = [eio_packet.Packet(eio_packet.MESSAGE, p) for p in (encoded if isinstance(encoded, list) else [encoded])]
+        frames = self._frames(namespace, event, data)
         sliced = len(recipients) >= self.sliced_from
         if not sliced and not self._slicing and not self._waiting:
             # Nothing in progress to overtake, and no yield below: out at once (a team's edit
@@ -71,6 +72,27 @@ class PacedFanout(socketio.Manager):
         finally:
             self._slicing = False
             self._turn.put(True)
+
+    def _close(self, namespace, room, data) -> None:
+        if namespace not in self.rooms:
+            return
+        frames = self._frames(namespace, "closed", data)
+        for sid, eio_sid in list(self.get_participants(namespace, room)):
+            for frame in frames:
+                self.server._send_eio_packet(eio_sid, frame)
+            self.server.disconnect(sid, namespace=namespace, ignore_queue=True)
+            # and the transport itself: a client ignoring the disconnect keeps nothing open
+            self.server.eio.disconnect(eio_sid)
+
+    def _frames(self, namespace, event, data) -> list:
+        if isinstance(data, tuple):
+            data = list(data)
+        elif data is not None:
+            data = [data]
+        else:
+            data = []
+        encoded = self.server.packet_class(packet.EVENT, namespace=namespace, data=[event, *data]).encode()
+        return [eio_packet.Packet(eio_packet.MESSAGE, p) for p in (encoded if isinstance(encoded, list) else [encoded])]
 
     def _deliver(self, recipients, frames, step) -> None:
         for start in range(0, len(recipients), max(1, step)):

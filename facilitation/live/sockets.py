@@ -17,14 +17,23 @@ from .. import store
 from ..db import get_db, transaction
 from ..exercise import Actor
 from . import quiet_gc
-from .engine import Connection, error, room_participants, room_person, room_team
+from .connections import Connection
+from .checks import UNKNOWN_RATE
 from .limits import Limits
+from .rooms import error
 
 PARTICIPANT_COOKIE = "fp_{}"
+LIFECYCLE = ("connect", "disconnect")
+# Events a client sends, each with one argument (its message) at most.
+EVENTS = ("action", "control", "sync")
 
 
 def participant_cookie(meeting_id) -> str:
     return PARTICIPANT_COOKIE.format(meeting_id)
+
+
+def _positive_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
 
 
 class LiveNamespace(Namespace):
@@ -36,17 +45,22 @@ class LiveNamespace(Namespace):
         self.limits = Limits.from_config(engine.app.config)
 
     # Unknown events get an error ack instead of silence; nothing raises out.
+    # ``args`` are the socket id, then what the client sent.
     def trigger_event(self, event, *args):
         quiet_gc.touch()
-        handler_name = "on_" + event
-        if event not in ("connect", "disconnect") and not hasattr(self, handler_name):
-            return error("unknown_event", _("Unknown event."))
+        if event not in LIFECYCLE:
+            if event not in EVENTS:
+                self._spend(args[0] if args else None)
+                return error("unknown_event", _("Unknown event."))
+            if len(args) > 2:
+                self._spend(args[0])
+                return error("invalid", _("The message is not valid."))
         try:
             return super().trigger_event(event, *args)
         except ConnectionRefusedError:
             raise
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or event in ("connect", "disconnect"):
+            if "locked" not in str(exc) or event in LIFECYCLE:
                 return self._failed(event)
             # Another server process held the write lock past WRITE_WAIT_S: nothing was
             # written; the browser sends the same action again (same cid, applied once).
@@ -60,15 +74,26 @@ class LiveNamespace(Namespace):
         instead of a crash."""
         # The handler's app context is gone by now: log through the engine's app.
         self.engine.app.logger.exception("socket handler failed: %s", event)
-        if event in ("connect", "disconnect"):
+        if event in LIFECYCLE:
             raise ConnectionRefusedError(_("Server error.")) from None
         return error("server_error", _("Something went wrong on the server; nothing was changed."))
 
-    def _conn(self):
-        return self.engine.connections.get(request.sid)
+    def _conn(self) -> Connection | None:
+        return self.engine.connection(request.sid)
 
     def _allow(self, rate_class: str) -> bool:
         return self.limits.allow(request.sid, rate_class)
+
+    def _spend(self, sid=None) -> None:
+        """Bad input costs the sender as much as good input."""
+        if sid is None:
+            sid = request.sid
+        self.limits.allow(sid, UNKNOWN_RATE)
+
+    def _attach(self, conn: Connection, db) -> None:
+        for room in self.engine.attach(conn):
+            join_room(room)
+        self.engine.socketio.emit("snapshot", self.engine.snapshot(db, conn), to=request.sid)
 
     def on_connect(self, auth=None):
         """Client -> server on connect, with ``auth = {meeting, role}``. The server
@@ -79,8 +104,7 @@ class LiveNamespace(Namespace):
         meeting_id, role = auth.get("meeting"), auth.get("role", "participant")
         if role == "network":
             return self._connect_network(auth)
-        if not isinstance(meeting_id, int) or isinstance(meeting_id, bool) or role not in (
-                "participant", "console", "projector"):
+        if not _positive_int(meeting_id) or role not in ("participant", "console", "projector"):
             raise ConnectionRefusedError(_("Missing meeting."))
         db = get_db()
         meeting = store.meeting(db, meeting_id)
@@ -101,30 +125,23 @@ class LiveNamespace(Namespace):
         # Counted last: a refused connection never reaches disconnect, which uncounts.
         if not self.limits.connect(request.sid, request.remote_addr or ""):
             raise ConnectionRefusedError(_("Too many connections from your address."))
-        conn = Connection(request.sid, actor, meeting_id, role)
-        self.engine.connections[request.sid] = conn
-        for room in self.engine.listening_rooms(conn):
-            join_room(room)
         if role == "participant":
             with transaction(db):
                 store.open_attendance(db, actor.id, meeting_id, request.sid)
-            self.engine.presence(meeting_id, actor, True)
-            self.engine.announce_team(conn)
-        self.engine.socketio.emit("snapshot", self.engine.snapshot(db, conn), to=request.sid)
+        self._attach(Connection(request.sid, actor, meeting_id, role), db)
 
     def on_disconnect(self, reason=None):
         """Server side only: closes the attendance row and tells facilitators (coalesced)."""
-        conn = self.engine.connections.pop(request.sid, None)
         self.limits.disconnect(request.sid)
-        if conn is not None and conn.role in ("participant", "network"):
-            self.engine.announce_team(conn)
-        if conn is None or conn.role != "participant":
+        sid = request.sid
+        conn = self.engine.connection(sid)
+        if conn is None:
             return
         db = get_db()
-        with transaction(db):
-            store.close_attendance(db, request.sid)
-        if not store.is_online(db, conn.actor.id):
-            self.engine.presence(conn.meeting_id, conn.actor, False)
+        if conn.role == "participant":
+            with transaction(db):
+                store.close_attendance(db, sid)
+        self.engine.detach(sid, still_online=lambda actor: store.is_online(db, actor.id))
 
     def _connect_network(self, auth):
         """A network team between meetings: ``auth = {role: "network", link}`` (the secret of its
@@ -140,31 +157,27 @@ class LiveNamespace(Namespace):
             person = session.get("network_person") or request.sid
             actor = Actor("network", f"{link['network_id']}.{person}", name.strip()[:60] or _("Network team"),
                           link["network_id"], f"n{link['network_id']}")
-        elif fid and isinstance(auth.get("network"), int) and store.network(db, auth["network"]):
+        elif fid and _positive_int(auth.get("network")) and store.network(db, auth["network"]):
             actor = Actor("facilitator", fid, session.get("facilitator_name", ""), auth["network"], f"n{auth['network']}")
         else:
             raise ConnectionRefusedError(_("This network link is not valid."))
         if not self.limits.connect(request.sid, request.remote_addr or ""):
             raise ConnectionRefusedError(_("Too many connections from your address."))
-        conn = Connection(request.sid, actor, None, "network", link["id"] if link else None)
-        self.engine.connections[request.sid] = conn
-        for room in self.engine.listening_rooms(conn):
-            join_room(room)
-        self.engine.announce_team(conn)
-        self.engine.socketio.emit("snapshot", self.engine.snapshot(db, conn), to=request.sid)
-
+        self._attach(Connection(request.sid, actor, None, "network", link["id"] if link else None), db)
 
     def on_action(self, message=None):
         """Client -> server: ``{item, type, payload, cid}``. Ack: ``{ok, seq, reply}`` or ``{ok: false, error}``."""
         conn = self._conn()
         if conn is None:
+            self._spend()
             return error("unauthenticated", _("Not connected to a meeting."))
         return self.engine.perform(get_db(), conn, message, allow=self._allow)
 
     def on_control(self, message=None):
         """Facilitator -> server: ``{cmd, item?, seconds?, locked?, cid}``. Ack: ``{ok, seq}``."""
         conn = self._conn()
-        if conn is None or not conn.actor.is_facilitator:
+        if conn is None or not conn.actor.is_facilitator or conn.role == "network":
+            self._spend()
             return error("forbidden", _("Only facilitators can do this."))
         if not self._allow("control"):
             return error("rate_limited", _("Too many actions; wait a moment."))
@@ -174,10 +187,11 @@ class LiveNamespace(Namespace):
         """Client -> server after a reconnect: ``{since}``. Ack: ``{ok, seq, missed, snapshot}``."""
         conn = self._conn()
         if conn is None:
+            self._spend()
             return error("unauthenticated", _("Not connected to a meeting."))
         if not self._allow("sync"):
             return error("rate_limited", _("Too many actions; wait a moment."))
         return self.engine.sync(get_db(), conn, message)
 
 
-__all__ = ["LiveNamespace", "participant_cookie", "room_participants", "room_person", "room_team"]
+__all__ = ["LiveNamespace", "participant_cookie"]

@@ -8,8 +8,6 @@ from flask_babel import gettext as _
 from .. import store
 from ..auth import login_required
 from ..db import get_db, transaction
-from ..exercise import Actor
-from ..live.engine import Connection
 from ..plugins import registry
 from ..schema import ValidationError, defaults, from_form, printable, validate
 from . import or_404
@@ -34,8 +32,7 @@ def _int_list(name: str) -> list[int]:
 @login_required
 def dashboard():
     db = get_db()
-    live = store.rows(db, """SELECT m.*, l.title AS lab_title FROM meetings m JOIN labs l ON l.id = m.lab_id
-                            WHERE m.state = 'live' ORDER BY m.started_at DESC""")
+    live = store.live_meetings(db)
     return render_template("admin/dashboard.html", labs=store.labs(db), networks=store.networks(db), live=live)
 
 
@@ -49,7 +46,7 @@ def networks():
         values = _form_text(NETWORK_LIMITS)
         if not values["name"]:
             flash(_("A network needs a name."), "error")
-        elif store.row(db, "SELECT 1 AS x FROM networks WHERE name = ?", [values["name"]]):
+        elif store.network_named(db, values["name"]):
             flash(_("A network with this name exists already."), "error")
         else:
             with transaction(db):
@@ -150,9 +147,7 @@ def meeting_start(meeting_id):
     if found["state"] == "ended":
         flash(_("This meeting has ended."), "error")
         return redirect(url_for("admin.meeting", meeting_id=meeting_id))
-    engine = current_app.extensions["facilitation.engine"]
-    conn = Connection("http", Actor("facilitator", _facilitator_id()), meeting_id, "console")
-    engine.control(db, conn, {"cmd": "start"})
+    current_app.extensions["facilitation.engine"].start_meeting(db, _facilitator_id(), meeting_id)
     return redirect(url_for("console.console", meeting_id=meeting_id))
 
 

@@ -1,4 +1,9 @@
-"""A network's archive: what it produced, by lab and meeting, every version kept."""
+"""A network's archive: what it produced, by lab and meeting, every version kept.
+
+Each archived result is rendered by its exercise through the ``render_archive`` hook
+(see ``facilitation/rendering.py``), so a third party's exercise shows here as the
+built-in ones do.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ from itertools import groupby
 
 from flask import Blueprint, render_template
 
-from .. import store
+from .. import artifacts, rendering, store
+from ..access import Access, link_token
 from ..auth import login_required
 from ..db import get_db
 from ..plugins import registry
@@ -19,14 +25,15 @@ def render_network_archive(network_id, viewer: str, **extra):
     db = get_db()
     network = or_404(store.network(db, network_id))
     reg = registry()
-    artifacts = store.artifacts_of_network(db, network_id)
-    for artifact in artifacts:
-        exercise = reg.exercises.get(artifact["exercise_type"])
-        artifact["template"] = exercise.archive_template if exercise else None
+    found = artifacts.artifacts_of_network(db, network_id)
+    for artifact in found:
+        artifact["html"] = rendering.render(artifact, "html")
     labs = [(lab_title, [(meeting, list(items)) for meeting, items in
                          groupby(list(group), key=lambda a: (a["meeting_title"], a["meeting_date"]))])
-            for lab_title, group in groupby(artifacts, key=lambda a: a["lab_title"])]
-    sections = [s for batch in reg.pm.hook.network_archive_sections(network_id=network_id, db=db, viewer=viewer)
+            for lab_title, group in groupby(found, key=lambda a: a["lab_title"])]
+    access = Access(network_id, link_token() if viewer == "network" else None)
+    sections = [s for batch in reg.pm.hook.network_archive_sections(network_id=network_id, viewer=viewer,
+                                                                     access=access)
                 for s in (batch or ())]
     if viewer == "facilitator":
         extra.setdefault("link", store.active_network_link(db, network_id))

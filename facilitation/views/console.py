@@ -10,7 +10,6 @@ from flask import Blueprint, Response, render_template
 from .. import store
 from ..auth import login_required
 from ..db import get_db
-from ..plugins import registry
 from . import or_404
 from .admin import join_url
 
@@ -23,13 +22,8 @@ def _page(meeting_id, template):
     networks = store.lab_networks(db, meeting["lab_id"])
     return render_template(template, meeting=meeting, lab=store.lab(db, meeting["lab_id"]), networks=networks,
                            networks_map={n["id"]: n["name"] for n in networks},
-                           join_url=join_url(meeting["join_code"]), code=store.format_code(meeting["join_code"]),
-                           scripts=exercise_scripts())
+                           join_url=join_url(meeting["join_code"]), code=store.format_code(meeting["join_code"]))
 
-
-def exercise_scripts() -> list[tuple[str, str]]:
-    """(blueprint static endpoint, file) of every installed exercise's browser module."""
-    return [(f"{e.type}.static", e.script) for e in registry().exercises.values() if e.script]
 
 
 @bp.get("/<int:meeting_id>/console")

@@ -9,31 +9,18 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from .. import store
+from ..access import network_link_or_404
 from ..auth import login_required
 from ..db import get_db, transaction
 from ..plugins import registry
 from . import or_404
 from .archive import render_network_archive
-from .console import exercise_scripts
 
 bp = Blueprint("network", __name__)
-
-
-def link_token() -> str | None:
-    """The network-link secret of the current request, when it came through a link."""
-    return g.get("network_link_token")
-
-
-def network_link_or_404(token: str) -> dict:
-    link = or_404(store.network_link_by_token(get_db(), token))
-    g.network_link_token = token
-    # A stable id per browser, so that presence tells two people of a team apart.
-    session.setdefault("network_person", secrets.token_hex(8))
-    return link
 
 
 def workspaces() -> list:
@@ -61,7 +48,7 @@ def workspace(token, type_name):
         abort(404)
     network = store.network(get_db(), link["network_id"])
     return render_template("network/workspace.html", network=network, exercise=exercise, token=token,
-                           back=url_for("network.home", token=token), scripts=exercise_scripts())
+                           back=url_for("network.home", token=token))
 
 
 @bp.get("/f/networks/<int:network_id>/w/<type_name>")
@@ -72,7 +59,7 @@ def facilitator_workspace(network_id, type_name):
     if network is None or exercise is None or not exercise.workspace:
         abort(404)
     return render_template("network/workspace.html", network=network, exercise=exercise, token=None,
-                           back=url_for("archive.network", network_id=network_id), scripts=exercise_scripts())
+                           back=url_for("archive.network", network_id=network_id))
 
 
 @bp.post("/f/networks/<int:network_id>/link")
@@ -81,11 +68,10 @@ def issue(network_id):
     """Issue a link, or rotate it: the previous one stops working at once."""
     db = get_db()
     or_404(store.network(db, network_id))
-    old = [r[0] for r in db.execute(
-        "SELECT id FROM network_links WHERE network_id = ? AND revoked_at IS NULL", [network_id])]
     with transaction(db):
+        old = store.active_link_ids(db, network_id)
         token = store.issue_network_link(db, network_id, session.get("facilitator_id"))
-    current_app.extensions["facilitation.engine"].drop_link_connections(set(old))
+    current_app.extensions["facilitation.engine"].close_links(old)
     # Shown once, in this response only: the server keeps just its hash.
     return render_network_archive(network_id, "facilitator", new_link=_link_url(token))
 
@@ -97,7 +83,7 @@ def revoke(network_id):
     or_404(store.network(db, network_id))
     with transaction(db):
         ids = store.revoke_network_links(db, network_id)
-    current_app.extensions["facilitation.engine"].drop_link_connections(set(ids))
+    current_app.extensions["facilitation.engine"].close_links(ids)
     flash(_("The network link is revoked: it no longer opens anything."), "ok")
     return redirect(request.referrer if _same_site(request.referrer) else
                     url_for("archive.network", network_id=network_id))

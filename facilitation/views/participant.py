@@ -11,7 +11,6 @@ from ..live.sockets import participant_cookie
 from ..schema import printable
 from ..throttle import CODE
 from . import or_404
-from .console import exercise_scripts
 
 bp = Blueprint("participant", __name__)
 
@@ -38,14 +37,6 @@ def join_by_code():
     return redirect(url_for("participant.join", code=meeting["join_code"]))
 
 
-def _tell_facilitators_who_waits(db, meeting_id) -> None:
-    from ..live.engine import room_facilitators
-
-    current_app.extensions["facilitation.engine"].socketio.emit(
-        "admission", {"waiting": store.waiting_participants(db, meeting_id)},
-        to=f"{room_facilitators(meeting_id)}:console")
-
-
 def _meeting_or_404(code):
     return or_404(store.meeting_by_code(get_db(), code))
 
@@ -63,8 +54,7 @@ def join(code):
         return render_template("participant/refused.html", meeting=meeting), 403
     if person and person["meeting_id"] == meeting["id"]:
         return render_template("participant/live.html", meeting=meeting, me=person,
-                               network=store.network(db, person["network_id"]) if person["network_id"] else None,
-                               scripts=exercise_scripts())
+                               network=store.network(db, person["network_id"]) if person["network_id"] else None)
     if meeting["state"] == "ended":
         return render_template("participant/ended.html", meeting=meeting), 410
     networks = store.lab_networks(db, meeting["lab_id"])
@@ -85,7 +75,7 @@ def join(code):
                 token = store.add_participant(db, meeting["id"], values["name"], values["organisation"],
                                               network_id, admitted=not by_hand)[1]
             if by_hand:
-                _tell_facilitators_who_waits(db, meeting["id"])
+                current_app.extensions["facilitation.engine"].tell_waiting(db, meeting["id"])
             response = make_response(redirect(url_for("participant.join", code=meeting["join_code"])))
             response.set_cookie(participant_cookie(meeting["id"]), token, max_age=COOKIE_DAYS * 86400,
                                 httponly=True, samesite="Lax",

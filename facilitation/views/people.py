@@ -37,10 +37,8 @@ def erase(participant_id):
     person = or_404(store.participant(db, participant_id))
     with transaction(db):
         privacy.erase_participant(db, participant_id)
-    # Their open connections carry the old name: close them; the device link no longer works.
-    engine = current_app.extensions["facilitation.engine"]
-    for sid, conn in list(engine.connections.items()):
-        if conn.actor.kind == "participant" and conn.actor.id == participant_id:
-            engine.socketio.server.disconnect(sid, namespace="/")
+    # Their open connections carry the old name: closed on every server process; the device link
+    # no longer works, and any action still on its way is refused inside its transaction.
+    current_app.extensions["facilitation.engine"].close_participant(participant_id, "erased")
     flash(_("The participant's personal data was erased; their contributions stay, anonymous."), "ok")
     return redirect(url_for("people.participants", meeting_id=person["meeting_id"]))

@@ -28,9 +28,12 @@
           render();
         }
       },
-      presence(p) {
-        if (p.online) online.add(p.participant);
-        else online.delete(p.participant);
+      presence(batch) {
+        // Coalesced batches of {participant, online}: the shared screen gets no names.
+        for (const p of batch.people || []) {
+          if (p.online) online.add(p.participant);
+          else online.delete(p.participant);
+        }
         renderCount();
       },
     },

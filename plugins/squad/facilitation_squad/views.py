@@ -7,73 +7,37 @@ reaches its own network.
 
 from __future__ import annotations
 
-import functools
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request
 from markupsafe import Markup
 
-from facilitation import store
-from facilitation.auth import login_required
-from facilitation.db import get_db, transaction
-from facilitation.views.network import network_link_or_404
+from facilitation import api
+from facilitation.api import Access
+from facilitation.api import gettext as _
 
 from . import exports, svgmap
 from .canvas import SCHEMA, compare
 from .versions import add_version, since_last_meeting, version, versions
 
-bp = Blueprint("squad", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/plugins/squad/static")
+bp = Blueprint("squad", __name__)
 
 MAX_UPLOAD = 512 * 1024
 
 
-class Access:
-    """Who is looking (facilitator or a network link) and how to link to the other pages."""
-
-    def __init__(self, network_id: int, token: str | None):
-        self.network_id, self.token = network_id, token
-        self.viewer = "network" if token else "facilitator"
-
-    def url(self, name: str, **values) -> str:
-        if self.token:
-            return url_for(f"squad.n_{name}", token=self.token, **values)
-        return url_for(f"squad.f_{name}", network_id=self.network_id, **values)
-
-    def archive_url(self) -> str:
-        if self.token:
-            return url_for("network.home", token=self.token)
-        return url_for("archive.network", network_id=self.network_id)
-
-
 def both(rule: str, methods=("GET",)):
-    """Register a view for facilitators and for network links."""
-    def register(view):
-        def as_facilitator(network_id, **kwargs):
-            return view(Access(network_id, None), **kwargs)
-
-        def as_network(token, **kwargs):
-            link = network_link_or_404(token)
-            return view(Access(link["network_id"], token), **kwargs)
-
-        name = view.__name__
-        bp.add_url_rule(f"/f/networks/<int:network_id>/squad{rule}", f"f_{name}",
-                        login_required(functools.wraps(view)(as_facilitator)), methods=list(methods))
-        bp.add_url_rule(f"/n/<token>/squad{rule}", f"n_{name}", functools.wraps(view)(as_network),
-                        methods=list(methods))
-        return view
-    return register
+    """A page for facilitators (``/f/networks/<id>/squad...``) and for the network's link
+    (``/n/<secret>/squad...``)."""
+    return api.network_route(bp, "/squad" + rule, methods)
 
 
 def _network(access: Access) -> dict:
-    found = store.network(get_db(), access.network_id)
+    found = api.network(access.network_id)
     if found is None:
         abort(404)
     return found
 
 
 def _version(access: Access, number: int) -> dict:
-    found = version(get_db(), access.network_id, number)
+    found = version(access.network_id, number)
     if found is None:
         abort(404)
     return found
@@ -96,7 +60,7 @@ def squad_names(canvas: dict) -> tuple[dict, dict]:
 def show(access: Access, number):
     v = _version(access, number)
     return render_template("squad/version.html", access=access, network=_network(access), v=v,
-                           total=len(versions(get_db(), access.network_id)))
+                           total=len(versions(access.network_id)))
 
 
 @both("/<int:number>/print")
@@ -126,7 +90,7 @@ def export_markdown(access: Access, number):
 
 @both("/compare")
 def compare_view(access: Access):
-    found = versions(get_db(), access.network_id)
+    found = versions(access.network_id)
     if not found:
         abort(404)
     numbers = {v["number"] for v in found}
@@ -156,18 +120,18 @@ def import_json(access: Access):
     except exports.ImportError_ as exc:
         flash(_("Not imported: %(why)s", why=str(exc)), "error")
         return redirect(access.archive_url())
-    db = get_db()
-    by = session.get("facilitator_name") or _("Network team")
-    with transaction(db):
-        add_version(db, access.network_id, {"schema": SCHEMA, "canvas": canvas, "reason": "imported",
-                                            "authors": [by], "saved_by": by}, _("Territorial squad canvas"))
+    facilitator = api.current_facilitator()
+    by = facilitator["name"] if facilitator else _("Network team")
+    with api.transaction():
+        add_version(access.network_id, {"schema": SCHEMA, "canvas": canvas, "reason": "imported",
+                                        "authors": [by], "saved_by": by}, _("Territorial squad canvas"))
     flash(_("Imported as a new version."), "ok")
-    return redirect(access.url("show", number=len(versions(db, access.network_id))))
+    return redirect(access.url("show", number=len(versions(access.network_id))))
 
 
-def archive_section(network_id, db, viewer, token) -> tuple[str, Markup] | None:
-    found = versions(db, network_id)
-    access = Access(network_id, token if viewer == "network" else None)
+def archive_section(access: Access) -> tuple[str, Markup]:
+    found = versions(access.network_id)
+    access = Access(access.network_id, access.token, bp.name)
     html = render_template("squad/section.html", access=access, versions=found,
                            last_meeting=since_last_meeting(found))
     return (_("Territorial squad: versions"), Markup(html))

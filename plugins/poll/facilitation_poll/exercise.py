@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask import Blueprint
-from flask_babel import lazy_gettext as _l
-
-from facilitation import (
+from facilitation.api import (
     PARTICIPANT,
     PROJECTOR,
     Action,
     ActionError,
     ActionSpec,
     Actor,
+    Control,
     Exercise,
     Field,
     Outcome,
     State,
-    hookimpl,
+    ValidationError,
 )
+from facilitation.api import lazy_gettext as _l
 
 KINDS = (("single", _l("Single choice")), ("multiple", _l("Multiple choice")),
          ("scale", _l("Scale from 1 to 5")), ("open", _l("Short open answer (word cloud)")))
@@ -59,8 +58,6 @@ class Poll(Exercise):
     }
 
     def validate_config(self, config: dict) -> dict:
-        from facilitation.schema import ValidationError
-
         if config["kind"] in ("single", "multiple") and len(config["options"]) < 2:
             raise ValidationError({"options": str(_l("A choice poll needs at least two options."))})
         return config
@@ -171,6 +168,14 @@ class Poll(Exercise):
     def participants_see_results(self, config: dict, revealed: bool) -> bool:
         return revealed or not config.get("hide_results", True)
 
+    def controls(self, config: dict, phase: str, revealed: bool) -> list[Control]:
+        # Results shown live need no switch: only a poll that hides them can reveal them.
+        if not config.get("hide_results", True):
+            return []
+        if revealed:
+            return [Control("hide", _l("Hide results from participants"))]
+        return [Control("reveal", _l("Show results to participants"), style="primary")]
+
     def view(self, state: State, audience: str, actor: Actor | None = None) -> dict:
         out = self._question(state.config)
         if audience in (PARTICIPANT, PROJECTOR):
@@ -202,16 +207,3 @@ class Poll(Exercise):
                 a["v"] for a in state.prefix("a:").values() if a.get("n") == network_id)
         return out
 
-
-bp = Blueprint("poll", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/plugins/poll/static")
-
-
-@hookimpl
-def register_exercises():
-    return [Poll]
-
-
-@hookimpl
-def register_blueprints():
-    return [bp]

@@ -8,9 +8,7 @@ names both writers, so the person whose edit lost is told and sees both values.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
-from facilitation import (
+from facilitation.api import (
     EVERYONE,
     TEAM,
     Action,
@@ -22,12 +20,13 @@ from facilitation import (
     Outcome,
     State,
 )
+from facilitation.api import lazy_gettext as _l
 
 from .canvas import KINDS, REFERENCES, SCHEMA, SINGLETONS, alive, canvas_of, checks, key_of, kind_of
 
 EDITORS = frozenset({"participant", "facilitator"})
 ITEM_KINDS = tuple(k for k in KINDS if k not in SINGLETONS)
-# The core's reserved key of a seeded space (see Engine.ensure_seeded): present once a team started.
+# The core's reserved key of a seeded space (docs/plugins.md): present once a team started.
 START_KEY = "@start"
 STEP_HELP = {
     1: _l("Start from the needs your network has found, then write one change goal coherent with them: "

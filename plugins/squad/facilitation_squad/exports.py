@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask_babel import gettext as _
+from facilitation.api import gettext as _
 
 from .canvas import KINDS, SCHEMA
 
@@ -119,26 +119,31 @@ def _md(text: str) -> str:
 
 
 def to_markdown(version: dict, network: dict) -> str:
-    canvas = version["data"]["canvas"]
-    roles = {r["id"]: r["title"] for r in canvas["roles"]}
-    strategies = {s["id"]: s["title"] for s in canvas["strategies"]}
     lines = [f"# {_md(network['name'])}: {_md(_('Territorial squad canvas'))}", "",
              f"{_('Version')} {version['number']} · {version['created_at']}"
              + (f" · {_md(version['meeting_title'])}" if version.get("meeting_title") else ""), ""]
     if version["data"].get("authors"):
         lines += [f"{_('Authors')}: " + ", ".join(_md(a) for a in version["data"]["authors"]), ""]
-    lines += [f"## 1. {_('Goal')}", "", f"**{_('Needs the network has found')}:** {_md(canvas['needs'])}", "",
-              f"**{_('Change goal')}:** {_md(canvas['goal'])}", "", f"## 2. {_('Strategies')}", ""]
+    return "\n".join(lines) + "\n" + canvas_markdown(version["data"]["canvas"], level=2)
+
+
+def canvas_markdown(canvas: dict, level: int = 2) -> str:
+    """The four steps of a canvas, headed at ``level``."""
+    roles = {r["id"]: r["title"] for r in canvas["roles"]}
+    strategies = {s["id"]: s["title"] for s in canvas["strategies"]}
+    h = "#" * level
+    lines = [f"{h} 1. {_('Goal')}", "", f"**{_('Needs the network has found')}:** {_md(canvas['needs'])}", "",
+             f"**{_('Change goal')}:** {_md(canvas['goal'])}", "", f"{h} 2. {_('Strategies')}", ""]
     for s in canvas["strategies"]:
         lines.append(f"- **{_md(s['title'])}**")
         lines += [f"  - {_md(o['text'])}" for o in s["objectives"]]
-    lines += ["", f"## 3. {_('Roles')}", ""]
+    lines += ["", f"{h} 3. {_('Roles')}", ""]
     for r in canvas["roles"]:
         holders = ", ".join(_md(x) for x in (r["organisation"], r["profession"]) if x)
         managed = ", ".join(_md(strategies[m]) for m in r["manages"] if m in strategies)
         lines.append(f"- **{_md(r['title'])}**" + (f" ({holders})" if holders else "")
                      + (f": {_('manages')} {managed}" if managed else ""))
-    lines += ["", f"## 4. {_('Interactions')}", "",
+    lines += ["", f"{h} 4. {_('Interactions')}", "",
               f"| {_('From')} | {_('To')} | {_('What flows')} | {_('Channel')} | {_('How often')} |",
               "|---|---|---|---|---|"]
     for i in canvas["interactions"]:

@@ -1,0 +1,110 @@
+"""The one module an exercise imports.
+
+Everything a plugin needs from the core is here: the ``Exercise`` base class and the
+values the core passes to it, declared fields, hook marker, translations, and the
+services of the core (the network's archive and versions, access to network pages,
+the current database for the plugin's own tables). Code under ``plugins/`` and
+``examples/`` imports nothing else from ``facilitation`` (a test enforces it); the rest
+of the core may change between releases, this module changes only by adding names.
+Every name is documented in ``docs/plugins.md``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from flask import session
+from flask_babel import gettext, lazy_gettext, ngettext, pgettext
+
+from . import artifacts as _artifacts
+from . import db as _db
+from . import store as _store
+from .access import Access, link_token, network_route
+from .auth import login_required
+from .exercise import (
+    ARCHIVE,
+    EVERYONE,
+    FACILITATOR,
+    FACILITATORS,
+    PARTICIPANT,
+    PROJECTOR,
+    SELF,
+    TEAM,
+    Action,
+    ActionError,
+    ActionSpec,
+    Actor,
+    Control,
+    Exercise,
+    Outcome,
+    State,
+)
+from .hookspecs import hookimpl
+from .schema import Field, ValidationError, printable
+from .text import markdown_cell, neutral_cell
+
+__all__ = [
+    "ARCHIVE", "EVERYONE", "FACILITATOR", "FACILITATORS", "PARTICIPANT", "PROJECTOR", "SELF", "TEAM",
+    "Access", "Action", "ActionError", "ActionSpec", "Actor", "Control", "Exercise", "Field", "Outcome", "State",
+    "ValidationError", "add_version", "current_facilitator", "database", "gettext", "hookimpl", "latest_version",
+    "lazy_gettext", "link_token", "login_required", "markdown_cell", "network", "network_route", "neutral_cell",
+    "ngettext", "pgettext", "printable",
+    "transaction", "translations_folder", "version", "versions",
+]
+
+
+# the network's archive ---------------------------------------------------------
+
+def network(network_id: int) -> dict | None:
+    """A network: ``id``, ``name``, ``lead_body``, ``territory``; None if there is none."""
+    return _store.network(_db.get_db(), network_id)
+
+
+def versions(network_id: int, exercise_type: str) -> list[dict]:
+    """Every archived version of one exercise for a network, oldest first: ``number`` (1 is the
+    network's T0), ``id``, ``data``, ``title``, ``created_at``, ``meeting_id``, ``meeting_title``,
+    ``meeting_date`` (None for versions saved between meetings)."""
+    return _artifacts.versions(_db.get_db(), network_id, exercise_type)
+
+
+def version(network_id: int, exercise_type: str, number: int) -> dict | None:
+    found = versions(network_id, exercise_type)
+    return found[number - 1] if 1 <= number <= len(found) else None
+
+
+def latest_version(network_id: int, exercise_type: str) -> dict | None:
+    return _artifacts.latest_artifact(_db.get_db(), network_id, exercise_type)
+
+
+def add_version(network_id: int, exercise_type: str, title: str, data: dict) -> int:
+    """Store a new version made outside a meeting (an import, say); call inside ``transaction()``."""
+    return _artifacts.add_artifact(_db.get_db(), network_id=network_id, lab_id=None, meeting_id=None, item_id=None,
+                                   exercise_type=exercise_type, title=title, data=data)
+
+
+# the request --------------------------------------------------------------------
+
+def current_facilitator() -> dict | None:
+    """``{"id", "name"}`` of the logged-in facilitator, or None."""
+    fid = session.get("facilitator_id")
+    return {"id": fid, "name": session.get("facilitator_name", "")} if fid else None
+
+
+def database():
+    """The connection of the current request or command (a ``sqlite_utils.Database``), for the
+    plugin's own tables only. Inside a hook the core calls during a transaction it is that
+    transaction's connection."""
+    return _db.get_db()
+
+
+@contextlib.contextmanager
+def transaction():
+    """A write transaction on ``database()`` (nothing is written if the block raises)."""
+    with _db.transaction(_db.get_db()) as conn:
+        yield conn
+
+
+def translations_folder(module_file: str) -> str:
+    """The ``translations`` folder beside a plugin's module: ``register_translations`` returns it."""
+    return str(Path(module_file).resolve().parent / "translations")

@@ -1,0 +1,115 @@
+"""Coalesced pushes: results, presence and team presence, on a fixed schedule.
+
+A hundred votes in a second mark an exercise dirty a hundred times and cost a few
+result pushes, not a hundred; 2,000 people joining make a few presence batches for
+the facilitators, not 2,000 messages. A background task flushes what is pending
+``RESULTS_PER_SECOND`` times a second, on a schedule: the next flush is due one
+interval after the previous one was due, whatever the time a large push took to go
+out, so a room of 2,000 gets its results at the configured pace.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from ..db import borrowed
+from ..exercise import FACILITATOR, PARTICIPANT, PROJECTOR
+from . import rooms
+
+
+class Pushes:
+    def __init__(self, app, socketio, connections, snapshots):
+        self.app = app
+        self.socketio = socketio
+        self.connections = connections
+        self.snapshots = snapshots
+        self.interval = 1.0 / max(0.1, float(app.config["RESULTS_PER_SECOND"]))
+        self._lock = threading.Lock()
+        self._dirty: set[tuple[int, int]] = set()
+        self._presence: dict[int, dict] = {}  # meeting -> participant -> latest change
+        self._teams: dict[tuple, tuple] = {}  # (meeting, team, network) -> (meeting, team, network)
+        self._started = False
+
+    # what is pending ---------------------------------------------------------
+
+    def results(self, meeting_id, item_id) -> None:
+        with self._lock:
+            self._dirty.add((meeting_id, item_id))
+            self._start()
+
+    def presence(self, meeting_id, actor, online: bool) -> None:
+        with self._lock:
+            self._presence.setdefault(meeting_id, {})[actor.id] = {
+                "participant": actor.id, "name": actor.name, "network": actor.network_id, "team": actor.team,
+                "online": online}
+            self._start()
+
+    def team(self, meeting_id, team, network_id) -> None:
+        """``team_presence`` of one team (or network workspace) is due."""
+        if not team:
+            return
+        with self._lock:
+            self._teams[(meeting_id, team, network_id)] = (meeting_id, team, network_id)
+            self._start()
+
+    # the schedule ----------------------------------------------------------------
+
+    def _start(self) -> None:
+        if not self._started:
+            self._started = True
+            self.socketio.start_background_task(self._loop)
+
+    def _loop(self) -> None:
+        due = time.monotonic() + self.interval
+        while True:
+            self.socketio.sleep(max(0.0, due - time.monotonic()))
+            try:
+                self.flush()
+            except Exception:  # a failed push must not stop later ones
+                self.app.logger.exception("results push failed")
+            due += self.interval
+            now = time.monotonic()
+            if due < now:  # far behind (the process was stalled): restart the schedule from now
+                due = now + self.interval / 2
+
+    def flush(self) -> None:
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+            presence, self._presence = self._presence, {}
+            teams, self._teams = self._teams, {}
+        for meeting_id, people in presence.items():
+            # Names for the consoles; a count-only list for the shared screen.
+            batch = list(people.values())
+            self.socketio.emit("presence", {"people": batch}, to=rooms.room_screen(meeting_id, "console"))
+            self.socketio.emit("presence", {"people": [{"participant": p["participant"], "online": p["online"]}
+                                                       for p in batch]},
+                               to=rooms.room_screen(meeting_id, "projector"))
+        for meeting_id, team, network_id in teams.values():
+            self.emit_team(meeting_id, team, network_id)
+        if not dirty:
+            return
+        with self.app.app_context(), borrowed(self.app) as db:
+            for meeting_id, item_id in dirty:
+                self.push_results(db, meeting_id, item_id)
+
+    def emit_team(self, meeting_id, team, network_id) -> None:
+        if meeting_id is None:
+            to = [rooms.room_network(network_id)]
+        else:
+            to = [rooms.room_team(meeting_id, team), rooms.room_facilitators(meeting_id)]
+        self.socketio.emit("team_presence", {"team": team, "members": self.connections.team_members(meeting_id, team)},
+                           to=to)
+
+    def push_results(self, db, meeting_id, item_id) -> None:
+        snapshots = self.snapshots
+        item = snapshots.item(db, item_id)
+        if item is None:
+            return
+        seq = snapshots.seq(db, meeting_id)
+        for role, audience in (("console", FACILITATOR), ("projector", PROJECTOR)):
+            self.socketio.emit("results", {"seq": seq, "item": snapshots.item_view(db, item, audience)},
+                               to=rooms.room_screen(meeting_id, role))
+        if snapshots.participants_see_results(item):
+            self.socketio.emit("results", {"seq": seq, "item": snapshots.item_view(db, item, PARTICIPANT)},
+                               to=rooms.room_participants(meeting_id))
