@@ -36,7 +36,7 @@ static/vendor/socket.io.min.js: package-lock.json
 # each plugin's own (a folder with a babel.cfg, its catalogs in <package>/translations; msgids
 # are English; new strings arrive untranslated, never guessed); `make translations` compiles
 # them into .mo files (build outputs, not committed).
-CATALOG_ROOTS := . $(PLUGINS) $(wildcard examples/*)
+CATALOG_ROOTS := . $(PLUGINS)
 
 messages: $(STAMP)
 	@for root in $(CATALOG_ROOTS); do \

@@ -23,7 +23,7 @@ def create_facilitator(db, email: str, name: str, password: str) -> int:
 def check_login(db, email: str, password: str):
     """The facilitator, if the password is theirs. An unknown address costs the same
     hash check as a known one, so timing does not tell which addresses exist."""
-    found = store.row(db, "SELECT * FROM facilitators WHERE email = ?", [email.strip().lower()])
+    found = store.facilitator_by_email(db, email)
     stored = found["password_hash"] if found else _unknown_hash()
     if offload.call(check_password_hash, stored, password) and found:
         return found

@@ -53,16 +53,16 @@ def seed(app) -> dict:
         migrate(db, registry)
         password = demo_password(app)
         with transaction(db):
-            if not store.row(db, "SELECT id FROM facilitators WHERE email = ?", [DEMO_EMAIL]):
+            if not store.facilitator_by_email(db, DEMO_EMAIL):
                 create_facilitator(db, DEMO_EMAIL, "Demo facilitator", password)
             network_ids = []
             for name, lead, territory in NETWORKS:
-                found = store.row(db, "SELECT id FROM networks WHERE name = ?", [name])
+                found = store.network_named(db, name)
                 network_ids.append(found["id"] if found else store.save_network(
                     db, {"name": name, "lead_body": lead, "territory": territory}))
-            lab = store.row(db, "SELECT id FROM labs WHERE title = ?", [DEMO_LAB])
+            lab = store.lab_titled(db, DEMO_LAB)
             if lab:
-                meeting = store.row(db, "SELECT * FROM meetings WHERE lab_id = ? ORDER BY id LIMIT 1", [lab["id"]])
+                meeting = store.meetings_of_lab(db, lab["id"])[0]
             else:
                 lab_id = store.save_lab(db, {"title": DEMO_LAB, "theme": "coprogettazione",
                                              "description": "Quattro incontri online, 9:30-13:30."}, network_ids)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
+from pathlib import Path
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, format_date, format_datetime, format_time, get_locale, pgettext
 from flask_babel import gettext as _
@@ -35,7 +39,8 @@ def choose():
 def init_app(app) -> None:
     # Each plugin's catalogs first, the core's last: merged in this order, so a plugin's catalog
     # translates its own strings and cannot change the core's.
-    plugin_folders = app.extensions["facilitation.registry"].translation_folders
+    cache = Path(app.instance_path) / "translations"
+    plugin_folders = [compiled(Path(f), cache) for f in app.extensions["facilitation.registry"].translation_folders]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([*plugin_folders, "translations"])
     Babel(app, locale_selector=select_locale)
     app.register_blueprint(bp)
@@ -57,6 +62,27 @@ def init_app(app) -> None:
         lang = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
         return {"languages": app.config["LANGUAGES"], "lang": lang,
                 "text_direction": "rtl" if lang in RTL else "ltr"}
+
+
+def compiled(folder: Path, cache: Path) -> str:
+    """A plugin's catalog folder ready for Babel: the folder itself when each ``.po`` has an
+    up-to-date ``.mo`` beside it, else a copy compiled into ``cache`` (a plugin may ship its
+    ``.po`` files only, and be installed where it cannot write)."""
+    sources = sorted(folder.glob("*/LC_MESSAGES/*.po"))
+    if all(po.with_suffix(".mo").is_file() and po.with_suffix(".mo").stat().st_mtime >= po.stat().st_mtime
+           for po in sources):
+        return str(folder)
+    target = cache / hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    for po in sources:
+        mo = target / po.relative_to(folder).with_suffix(".mo")
+        if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with open(po, "rb") as fh:
+            catalog = read_po(fh)
+        with open(mo, "wb") as fh:
+            write_mo(fh, catalog)
+    return str(target)
 
 
 def when(value) -> str:
@@ -114,6 +140,7 @@ def common_strings() -> dict:
         "nobody": _("Nobody has joined yet."),
         "participants_count": _("Participants online"),
         "unknown_exercise": _("This exercise cannot be shown here."),
+        "exercise_failed": _("This exercise failed on the server: the facilitator has been told."),
         "move_to_team": _("Move to the team of"),
         "waiting_room": _("Waiting to be admitted"),
         "admit": _("Admit"),

@@ -72,12 +72,6 @@ def _register(pm, name, load, broken) -> None:
         log.error("plugin %s failed to load and is left out: %s: %s", name, type(exc).__name__, exc)
 
 
-def plugin_of(obj) -> str:
-    """The plugin (top-level package) an exercise or function comes from."""
-    module = obj.__module__ if hasattr(obj, "__module__") else type(obj).__module__
-    return module.split(".")[0]
-
-
 class Registry:
     """Exercises, migrations, translations and folders collected once at start-up;
     duplicates fail loudly; failures are contained and remembered."""
@@ -88,6 +82,7 @@ class Registry:
         self._lock = threading.Lock()
         self._runtime: deque[Problem] = deque(maxlen=50)
         self.exercises: dict[str, Exercise] = {}
+        self.owners: dict[str, str] = {}  # exercise type -> the plugin that registered it
         for plugin, batch in self._each("register_exercises"):
             for cls in batch or ():
                 if not (isinstance(cls, type) and issubclass(cls, Exercise)) or not cls.type:
@@ -96,6 +91,7 @@ class Registry:
                     raise ValueError(f"exercise type {cls.type!r} is registered twice")
                 try:
                     self.exercises[cls.type] = cls()
+                    self.owners[cls.type] = plugin
                 except Exception as exc:
                     self._load_failed(plugin, exc)
         self.migrations = [m for _plugin, batch in self._each("register_migrations") for m in (batch or ())]
@@ -118,17 +114,18 @@ class Registry:
     def _load_failed(self, plugin: str, exc: Exception) -> None:
         self.broken.append(Problem(plugin, "load", f"{type(exc).__name__}: {exc}", time.time()))
         log.error("plugin %s failed while registering and is left out: %s: %s", plugin, type(exc).__name__, exc)
-        for type_name, exercise in list(self.exercises.items()):
-            if plugin_of(exercise) == plugin:
-                del self.exercises[type_name]
+        for type_name, owner in list(self.owners.items()):
+            if owner == plugin:
+                self.exercises.pop(type_name, None)
+                del self.owners[type_name]
         if self.pm.get_plugin(plugin) is not None:
             self.pm.unregister(name=plugin)
 
     # running exercises, contained ---------------------------------------------
 
     def failed(self, exercise, where: str, exc: Exception) -> None:
-        problem = Problem(plugin_of(exercise), f"{exercise.type}.{where}", f"{type(exc).__name__}: {exc}",
-                          time.time())
+        problem = Problem(self.owners.get(exercise.type, "?"), f"{exercise.type}.{where}",
+                          f"{type(exc).__name__}: {exc}", time.time())
         with self._lock:
             self._runtime.append(problem)
         log.exception("exercise %s (plugin %s) failed in %s", exercise.type, problem.plugin, where)

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 MAX_TEXT = 2000
@@ -202,7 +203,8 @@ def validate(fields: list[Field], data: Any, *, partial_defaults: bool = True) -
 
 
 def defaults(fields: list[Field]) -> dict:
-    return {f.name: f.default for f in fields}
+    """Each field's default; a translated default (``lazy_gettext``) in the language of now."""
+    return {f.name: str(f.default) if isinstance(f.default, LazyString) else f.default for f in fields}
 
 
 def from_form(fields: list[Field], form) -> dict:

@@ -53,6 +53,12 @@ def row(db, sql, params=()):
     return found[0] if found else None
 
 
+# facilitators --------------------------------------------------------------
+
+def facilitator_by_email(db, email):
+    return row(db, "SELECT * FROM facilitators WHERE email = ?", [email.strip().lower()])
+
+
 # networks ------------------------------------------------------------------
 
 def networks(db):
@@ -79,6 +85,10 @@ def labs(db):
                   (SELECT count(*) FROM lab_networks WHERE lab_id = labs.id) AS networks
            FROM labs ORDER BY created_at DESC, id DESC""",
     )
+
+
+def lab_titled(db, title):
+    return row(db, "SELECT * FROM labs WHERE title = ? ORDER BY id LIMIT 1", [title])
 
 
 def lab(db, lab_id):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from facilitation import artifacts
-from facilitation.testing import *  # noqa: F403 (app, db, seeded, sockets, login...)
-from facilitation.testing import PASSWORD, act, built_app, control, received  # noqa: F401 (named by the tests)
+from facilitation.api.testing import *  # noqa: F403 (app, db, seeded, sockets, login...)
+from facilitation.api.testing import PASSWORD, act, built_app, control, received  # noqa: F401 (named by the tests)
 
 # The demo's agenda: four polls in the meeting, one in the other meeting.
 POLLS = [

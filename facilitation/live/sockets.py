@@ -17,8 +17,8 @@ from .. import store
 from ..db import get_db, transaction
 from ..exercise import Actor
 from . import quiet_gc
-from .connections import Connection
 from .checks import UNKNOWN_RATE
+from .connections import Connection
 from .limits import Limits
 from .rooms import error
 

@@ -7,8 +7,6 @@ revoking a link also disconnects the sockets opened with it.
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 

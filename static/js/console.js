@@ -1,7 +1,7 @@
 /* The facilitator's live console. */
 (function () {
   "use strict";
-  const { Live, el, t, startTimer, renderExercise } = window.Facilitation;
+  const { Live, el, t, startTimer, renderExercise, applyEvent } = window.Facilitation;
   const root = document.getElementById("console");
   const networkNames = JSON.parse(document.getElementById("network-names").textContent);
   const stage = document.getElementById("exercise");
@@ -42,9 +42,7 @@
         renderPeople();
       },
       event(message) {
-        // Team exercises broadcast their edits as events: re-render from the new data.
-        const renderer = item && window.Facilitation.exercises[item.type];
-        if (renderer && renderer.event && message.item === item.id) renderer.event(stage, item, message, ctx);
+        if (item && message.item === item.id) applyEvent(stage, "facilitator", item, message, ctx);
       },
       team_presence(message) {
         // Presence may arrive before a team exercise is shown: every exercise that tracks it keeps it.
@@ -107,12 +105,32 @@
     }
     controls.hidden = false;
     title.textContent = item.title;
-    stateLine.textContent = t(item.status === "locked" ? "closed" : item.status) + " · " + t(item.revealed ? "revealed" : "hidden");
+    const declared = item.controls || [];
+    // Whether participants see results is said only for an exercise that can show or hide them.
+    const switchable = declared.some((c) => c.name === "reveal" || c.name === "hide");
+    stateLine.textContent = t(item.status === "locked" ? "closed" : item.status) +
+      (switchable ? " · " + t(item.revealed ? "revealed" : "hidden") : "");
     controls.querySelector('[data-cmd="open"]').disabled = item.status === "open";
     controls.querySelector('[data-cmd="lock"]').disabled = item.status !== "open";
-    controls.querySelector('[data-cmd="reveal"]').disabled = item.revealed;
-    controls.querySelector('[data-cmd="hide"]').disabled = !item.revealed;
+    if (item.failed) stateLine.textContent += " · " + t("exercise_failed");
+    document.getElementById("exercise-controls").replaceChildren(...declared.map(controlButton));
     renderExercise(stage, "facilitator", item, ctx);
+  }
+
+  /* A control the exercise declares: a core command (reveal, hide) or one of its own actions. */
+  function controlButton(c) {
+    const attrs = { type: "button", class: c.style === "primary" ? "" : c.style,
+                    onclick: () => {
+                      if (c.confirm && !window.confirm(c.confirm)) return;
+                      if (c.action) live.action(item.id, c.name, c.payload || {}).catch(report);
+                      else run(c.name, { item: selected || item.id });
+                    } };
+    attrs[c.action ? "data-action" : "data-cmd"] = c.name;
+    return el("button", attrs, c.label);
+  }
+
+  function report(err) {
+    document.getElementById("status").textContent = (err && err.message) || t("not_sent");
   }
 
   function teamName(team) {
@@ -185,9 +203,7 @@
   }
 
   function run(cmd, extra) {
-    return live.control(cmd, extra).catch((err) => {
-      document.getElementById("status").textContent = err.message || t("not_sent");
-    });
+    return live.control(cmd, extra).catch(report);
   }
 
   for (const button of document.querySelectorAll("[data-cmd]")) {
@@ -195,7 +211,7 @@
       const cmd = button.dataset.cmd;
       if (cmd === "end" && !window.confirm(t("confirm_end"))) return;
       const target = selected || (item && item.id);
-      run(cmd, ["open", "lock", "reveal", "hide"].includes(cmd) && target ? { item: target } : {});
+      run(cmd, ["open", "lock"].includes(cmd) && target ? { item: target } : {});
     });
   }
   function teamsChanged(promise) {

@@ -175,12 +175,36 @@
 
   function renderExercise(root, audience, item, ctx) {
     const renderer = window.Facilitation.exercises[item.type];
+    if (item.failed) {
+      root.replaceChildren(el("p", { class: "notice", role: "status", text: t("exercise_failed") }));
+      return;
+    }
     if (!renderer || !renderer[audience]) {
       root.replaceChildren(el("p", { class: "muted", text: t("unknown_exercise") }));
       return;
     }
-    renderer[audience](root, item, ctx);
+    try {
+      renderer[audience](root, item, ctx);
+    } catch (err) {
+      // One exercise's script failing must not take the page down.
+      root.replaceChildren(el("p", { class: "notice", role: "status", text: t("unknown_exercise") }));
+      console.error(err);
+    }
   }
 
-  window.Facilitation = { Live, el, t, startTimer, renderExercise, exercises: {} };
+  /* An `event` broadcast for the shown item: the exercise applies it in place (its `event`
+     method), or else its data is merged into the item's view and the view drawn again. */
+  function applyEvent(root, audience, item, message, ctx) {
+    const renderer = window.Facilitation.exercises[item.type];
+    if (renderer && renderer.event) {
+      renderer.event(root, item, message, ctx);
+      return;
+    }
+    if (message.data && typeof message.data === "object") {
+      item.view = Object.assign({}, item.view, message.data);
+      renderExercise(root, audience, item, ctx);
+    }
+  }
+
+  window.Facilitation = { Live, el, t, startTimer, renderExercise, applyEvent, exercises: {} };
 })();

@@ -1,7 +1,7 @@
 /* The participant page: follows the facilitator's current exercise live. */
 (function () {
   "use strict";
-  const { Live, el, t, startTimer, renderExercise } = window.Facilitation;
+  const { Live, el, t, startTimer, renderExercise, applyEvent } = window.Facilitation;
   const root = document.getElementById("participant");
   const stage = document.getElementById("exercise");
   const title = document.getElementById("current-title");
@@ -26,9 +26,7 @@
         if (item && message.item && message.item.id === item.id) show(meeting, message.item);
       },
       event(message) {
-        // Team exercises broadcast each edit as an event: the exercise applies it in place.
-        const renderer = item && window.Facilitation.exercises[item.type];
-        if (renderer && renderer.event && message.item === item.id) renderer.event(stage, item, message, ctx);
+        if (item && message.item === item.id) applyEvent(stage, "participant", item, message, ctx);
       },
       team_presence(message) {
         // Presence may arrive before a team exercise is shown: every exercise that tracks it keeps it.

@@ -1,7 +1,7 @@
 /* The projector: join code and QR, the current exercise in large type. */
 (function () {
   "use strict";
-  const { Live, el, t, startTimer, renderExercise } = window.Facilitation;
+  const { Live, t, startTimer, renderExercise, applyEvent } = window.Facilitation;
   const root = document.getElementById("projector");
   const networkNames = JSON.parse(document.getElementById("network-names").textContent);
   const stage = document.getElementById("exercise");
@@ -22,6 +22,9 @@
         update(snap);
       },
       meeting: update,
+      event(message) {
+        if (item && message.item === item.id) applyEvent(stage, "projector", item, message, ctx);
+      },
       results(message) {
         if (item && message.item && message.item.id === item.id) {
           item = message.item;
@@ -39,6 +42,7 @@
     },
   });
   const timer = startTimer(document.getElementById("timer"), () => meeting);
+  const ctx = { live, t, networks: networkNames };
 
   function renderCount() {
     count.textContent = t("participants_count") + ": " + online.size;
@@ -58,6 +62,6 @@
       return;
     }
     title.textContent = item.title;
-    renderExercise(stage, "projector", item, { live, t, networks: networkNames });
+    renderExercise(stage, "projector", item, ctx);
   }
 })();

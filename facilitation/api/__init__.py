@@ -17,12 +17,12 @@ from pathlib import Path
 from flask import session
 from flask_babel import gettext, lazy_gettext, ngettext, pgettext
 
-from . import artifacts as _artifacts
-from . import db as _db
-from . import store as _store
-from .access import Access, link_token, network_route
-from .auth import login_required
-from .exercise import (
+from .. import artifacts as _artifacts
+from .. import db as _db
+from .. import store as _store
+from ..access import Access, link_token, network_route
+from ..auth import login_required
+from ..exercise import (
     ARCHIVE,
     EVERYONE,
     FACILITATOR,
@@ -40,16 +40,16 @@ from .exercise import (
     Outcome,
     State,
 )
-from .hookspecs import hookimpl
-from .schema import Field, ValidationError, printable
-from .text import markdown_cell, neutral_cell
+from ..hookspecs import hookimpl
+from ..schema import Field, ValidationError, printable
+from ..text import markdown_cell, neutral_cell
 
 __all__ = [
     "ARCHIVE", "EVERYONE", "FACILITATOR", "FACILITATORS", "PARTICIPANT", "PROJECTOR", "SELF", "TEAM",
     "Access", "Action", "ActionError", "ActionSpec", "Actor", "Control", "Exercise", "Field", "Outcome", "State",
     "ValidationError", "add_version", "current_facilitator", "database", "gettext", "hookimpl", "latest_version",
     "lazy_gettext", "link_token", "login_required", "markdown_cell", "network", "network_route", "neutral_cell",
-    "ngettext", "pgettext", "printable",
+    "ngettext", "participants", "pgettext", "printable",
     "transaction", "translations_folder", "version", "versions",
 ]
 
@@ -81,6 +81,12 @@ def add_version(network_id: int, exercise_type: str, title: str, data: dict) -> 
     """Store a new version made outside a meeting (an import, say); call inside ``transaction()``."""
     return _artifacts.add_artifact(_db.get_db(), network_id=network_id, lab_id=None, meeting_id=None, item_id=None,
                                    exercise_type=exercise_type, title=title, data=data)
+
+
+def participants(meeting_id: int) -> list[dict]:
+    """The people admitted to a meeting: ``id``, ``name``, ``organisation``, ``network_id``,
+    ``network`` (its name), ``team``, ``online``."""
+    return _store.participants_with_presence(_db.get_db(), meeting_id)
 
 
 # the request --------------------------------------------------------------------

@@ -2,12 +2,14 @@
 
 A plugin's ``tests/conftest.py`` imports them::
 
-    from facilitation.testing import *  # noqa: F401,F403  (app, db, seeded, sockets, login...)
+    from facilitation.api.testing import *  # noqa: F403  (app, db, seeded, sockets, login...)
 
     @pytest.fixture
     def seed_items():
         return [("mood", "mood", {"title": "How do you feel?", "rounds": 1}, "meeting")]
 
+``app_config`` adds settings to the test app (for instance ``{"PLUGINS": ["my_module"]}`` for
+a plugin that is not installed).
 ``seeded`` is then a dict with the facilitator's id, three networks (the first two in the lab),
 the lab, a meeting (``meeting``, its join ``code``) and another meeting (``other_meeting``), and
 the id of each item of ``seed_items`` under its name. ``sockets.facilitator()`` and
@@ -22,14 +24,15 @@ import contextlib
 
 import pytest
 
-from . import create_app, store
-from .auth import create_facilitator
-from .db import borrowed, migrate, transaction
+from .. import artifacts, create_app, store
+from ..auth import create_facilitator
+from ..db import borrowed, loads, migrate, transaction
+from ..schema import validate
 
 PASSWORD = "correct horse battery"
 
-__all__ = ["PASSWORD", "act", "app", "built_app", "control", "db", "login", "received", "seed", "seed_items",
-           "seeded", "sockets"]
+__all__ = ["PASSWORD", "act", "add_version", "app", "app_config", "built_app", "control", "db", "loads", "login",
+           "received", "seed", "seed_items", "seeded", "sockets", "store", "transaction", "validate", "versions"]
 
 
 @contextlib.contextmanager
@@ -53,8 +56,14 @@ def built_app(tmp_path, monkeypatch, **config):
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    with built_app(tmp_path, monkeypatch) as app:
+def app_config():
+    """Settings of the test app besides the defaults: override to add some."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch, app_config):
+    with built_app(tmp_path, monkeypatch, **app_config) as app:
         yield app
 
 
@@ -154,3 +163,16 @@ def act(client, item, type_name, payload, cid=None):
     if cid:
         message["cid"] = cid
     return client.emit("action", message, callback=True)
+
+
+# What is stored, for tests that check it (``store`` and ``transaction`` are the core's own).
+
+def versions(db, network_id, exercise_type):
+    """A network's archived versions of one exercise, as ``facilitation.api.versions`` gives them."""
+    return artifacts.versions(db, network_id, exercise_type)
+
+
+def add_version(db, network_id, data, title="Version", *, exercise_type):
+    """A version saved outside a meeting (inside the caller's transaction)."""
+    return artifacts.add_artifact(db, network_id=network_id, lab_id=None, meeting_id=None, item_id=None,
+                                  exercise_type=exercise_type, title=title, data=data)

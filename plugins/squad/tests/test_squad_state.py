@@ -2,8 +2,8 @@
 
 import pytest
 
-from facilitation import Action, ActionError, Actor, State
-from facilitation.schema import validate
+from facilitation.api import Action, ActionError, Actor, State
+from facilitation.api.testing import validate
 from facilitation_squad.canvas import canvas_of, checks, compare, units_of
 from facilitation_squad.exercise import Squad
 

@@ -4,18 +4,20 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_datetime
 
-from facilitation import store
-from facilitation.db import transaction
+from facilitation.api import testing
+from facilitation.api.testing import store, transaction
 from facilitation_squad import svgmap
 from facilitation_squad.canvas import SCHEMA
 
-from .conftest import add_squad_version as add_version
-from .conftest import squad_versions as versions
+versions = partial(testing.versions, exercise_type="squad")
+add_version = partial(testing.add_version, exercise_type="squad")
+
 
 CANVAS = {
     "schema": SCHEMA, "goal": "Una comunità che accoglie", "needs": "Famiglie <b>isolate</b>",

@@ -1,12 +1,14 @@
 """The squad canvas through real Socket.IO clients: teams, conflicts, rooms, links, versions."""
 
+from functools import partial
+
 import pytest
 
-from facilitation import store
-from facilitation.db import transaction
+from facilitation.api import testing
+from facilitation.api.testing import control, received, store, transaction
 
-from .conftest import control, received
-from .conftest import squad_versions as versions
+versions = partial(testing.versions, exercise_type="squad")
+add_version = partial(testing.add_version, exercise_type="squad")
 
 
 @pytest.fixture
@@ -292,7 +294,6 @@ def test_workspace_follows_newer_versions_but_never_drops_unsaved_work(app, sock
     def newer_version(goal):
         from facilitation_squad.canvas import SCHEMA
 
-        from .conftest import add_squad_version as add_version
 
         with transaction(db):
             add_version(db, n1, {"schema": SCHEMA, "reason": "closed", "authors": ["Ada"], "canvas": {

@@ -1,0 +1,3 @@
+"""A plugin that cannot even be imported (its dependency is missing)."""
+
+import facilitation_missing_dependency  # noqa: F401
