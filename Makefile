@@ -13,7 +13,7 @@ PLUGINS := plugins/poll plugins/squad
 # -qq: our own lines only (pip's warnings about this machine's indexes are not the project's).
 PIP := $(BIN)/pip install -qq --disable-pip-version-check
 
-.PHONY: run test install deps-test vendor translations messages lint bench bench-full clean
+.PHONY: run test install deps-test vendor translations messages lint bench bench-full clean reset
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -89,3 +89,7 @@ bench-full: install
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor test-artifacts bench/results
+
+# The demo's data: database, demo password, development secret (make run makes them again).
+reset:
+	rm -rf $(FACILITATION_INSTANCE)
