@@ -8,7 +8,7 @@ from flask import Flask
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
 
-from . import config, db, i18n, plugins, security
+from . import config, db, i18n, plugins, security, urls
 from .live import fanout
 from .live.engine import Engine
 from .live.sockets import LiveNamespace
@@ -20,6 +20,7 @@ def create_app(test_config=None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_relative_config=True)
     config.load(app, test_config)
+    urls.init_app(app)
 
     pm = plugins.get_plugin_manager(app.config["PLUGINS"])
     registry = plugins.Registry(pm)

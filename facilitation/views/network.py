@@ -16,6 +16,7 @@ from .. import store
 from ..auth import login_required
 from ..db import get_db, transaction
 from ..plugins import registry
+from ..urls import local_path
 from . import or_404
 from .archive import render_network_archive
 from .console import exercise_scripts
@@ -99,9 +100,5 @@ def revoke(network_id):
         ids = store.revoke_network_links(db, network_id)
     current_app.extensions["facilitation.engine"].drop_link_connections(set(ids))
     flash(_("The network link is revoked: it no longer opens anything."), "ok")
-    return redirect(request.referrer if _same_site(request.referrer) else
+    return redirect(local_path(request.referrer, host=request.host) or
                     url_for("archive.network", network_id=network_id))
-
-
-def _same_site(url) -> bool:
-    return bool(url) and url.startswith(request.host_url)

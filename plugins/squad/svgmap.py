@@ -119,7 +119,7 @@ def render(canvas: dict, title: str = "") -> str:
         f'<rect width="{size:.0f}" height="{size:.0f}" fill="#ffffff"/>',
     ]
     if title:
-        parts.append(f'<text x="16" y="28" font-size="18" font-weight="bold" fill="#222">{escape(title)}</text>')
+        parts.append(f'<text unicode-bidi="plaintext" x="16" y="28" font-size="18" font-weight="bold" fill="#222">{escape(title)}</text>')
     placed: list = []
     for role, (x, y) in zip(roles, points):  # role names first: edge labels keep clear of them
         lx, ly, anchor = node_label(x, y, size / 2)
@@ -135,7 +135,7 @@ def render(canvas: dict, title: str = "") -> str:
         parts.append(
             f'<g class="edge"><title>{escape(full)}</title>'
             f'<path d="{path}" fill="none" stroke="#3a5a8c" stroke-width="1.6" marker-end="url(#arrow)"/>'
-            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="11" text-anchor="middle" fill="#1d3557" '
+            f'<text unicode-bidi="plaintext" x="{lx:.1f}" y="{ly:.1f}" font-size="11" text-anchor="middle" fill="#1d3557" '
             f'paint-order="stroke" stroke="#ffffff" stroke-width="3">{escape(shorten(link.get("what", "")))}</text></g>')
     for role, (x, y) in zip(roles, points):
         holders = " · ".join(x for x in (role.get("organisation", ""), role.get("profession", "")) if x)
@@ -143,9 +143,9 @@ def render(canvas: dict, title: str = "") -> str:
         parts.append(
             f'<g class="node"><title>{escape(role["title"] + (" (" + holders + ")" if holders else ""))}</title>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{NODE_RADIUS}" fill="#f4a261" stroke="#6d3b07" stroke-width="1.5"/>'
-            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="13" font-weight="bold" text-anchor="{anchor}" '
+            f'<text unicode-bidi="plaintext" x="{lx:.1f}" y="{ly:.1f}" font-size="13" font-weight="bold" text-anchor="{anchor}" '
             f'fill="#222">{escape(shorten(role["title"]))}</text>'
-            + (f'<text x="{lx:.1f}" y="{ly + 15:.1f}" font-size="11" text-anchor="{anchor}" fill="#555">'
+            + (f'<text unicode-bidi="plaintext" x="{lx:.1f}" y="{ly + 15:.1f}" font-size="11" text-anchor="{anchor}" fill="#555">'
                f'{escape(shorten(holders, 32))}</text>' if holders else "")
             + "</g>")
     parts.append("</svg>")
