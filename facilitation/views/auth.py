@@ -118,4 +118,4 @@ def logout_everywhere():
     _close_live_connections(fid)
     end_session(db)
     flash(_("You are logged out on every device."), "ok")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("participant.home"))
