@@ -30,7 +30,7 @@ PREFIX_KIND = {KINDS[k][0]: k for k in KINDS if k not in SINGLETONS}
 # bound a page, a snapshot and a comparison (docs/performance.md), never a real squad.
 MAX_ITEMS = {"strategy": 40, "objective": 200, "role": 80, "interaction": 300}
 # Deleted items stay restorable as tombstones; all of a kind, deleted or not, stay under this many times the limit.
-MAX_WITH_DELETED = 3
+MAX_WITH_DELETED = 2
 
 
 def key_of(kind: str, item_id: str | None = None) -> str:

@@ -70,10 +70,15 @@ def _overlap(a, b) -> float:
 def place_label(candidates, text: str, placed: list) -> tuple[float, float]:
     """The candidate point whose label box overlaps least what is placed already (the first of equals)."""
     width, height = 6.2 * len(text) + 4, 13
+    boxes = [(x - width / 2, y - height, x + width / 2, y + 2) for x, y in candidates]
+    # Only what lies near the candidates can overlap them (the rest adds exactly 0 to every cost):
+    # a large canvas costs a pass over what is placed per label, not one per candidate.
+    left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    near = [b for b in placed if b[0] < right and b[2] > left and b[1] < bottom and b[3] > top]
     best, best_cost = None, None
-    for x, y in candidates:
-        box = (x - width / 2, y - height, x + width / 2, y + 2)
-        cost = sum(_overlap(box, b) for b in placed)
+    for box in boxes:
+        cost = sum(_overlap(box, b) for b in near)
         if best_cost is None or cost < best_cost:
             best, best_cost = box, cost
         if cost == 0:

@@ -49,10 +49,14 @@
 
   function placeLabel(candidates, text, placed) {
     const width = 6.2 * text.length + 4, height = 13;
+    const boxes = candidates.map(([x, y]) => [x - width / 2, y - height, x + width / 2, y + 2]);
+    // Only what lies near the candidates can overlap them (as in svgmap.py): one pass per label.
+    const left = Math.min(...boxes.map((b) => b[0])), top = Math.min(...boxes.map((b) => b[1]));
+    const right = Math.max(...boxes.map((b) => b[2])), bottom = Math.max(...boxes.map((b) => b[3]));
+    const near = placed.filter((b) => b[0] < right && b[2] > left && b[1] < bottom && b[3] > top);
     let best = null, bestCost = null;
-    for (const [x, y] of candidates) {
-      const box = [x - width / 2, y - height, x + width / 2, y + 2];
-      const cost = placed.reduce((sum, b) => sum + overlap(box, b), 0);
+    for (const box of boxes) {
+      const cost = near.reduce((sum, b) => sum + overlap(box, b), 0);
       if (bestCost === null || cost < bestCost) { best = box; bestCost = cost; }
       if (cost === 0) break;
     }
