@@ -64,10 +64,11 @@ def _websocket_origin() -> str:
 
 
 def init_app(app) -> None:
-    redacting = RedactSecrets()
+    # Loggers are global: one filter each, however many apps a process creates (tests create many).
     for logger in (app.logger, logging.getLogger("werkzeug"), logging.getLogger("engineio.server"),
                    logging.getLogger("socketio.server")):
-        logger.addFilter(redacting)
+        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+            logger.addFilter(RedactSecrets())
 
     @app.after_request
     def headers(response):
