@@ -9,7 +9,7 @@ from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import config, db, i18n, plugins, rendering, security
+from . import config, db, i18n, plugins, rendering, security, urls
 from .live import fanout
 from .live.engine import Engine
 from .live.sockets import LiveNamespace
@@ -21,6 +21,7 @@ def create_app(test_config=None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_relative_config=True)
     config.load(app, test_config)
+    urls.init_app(app)
 
     broken: list = []
     pm = plugins.get_plugin_manager(app.config["PLUGINS"], broken)

@@ -30,6 +30,10 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    # A facilitator's session ends after this long without a request or a live connection,
+    # and in any case this long after logging in (the server checks; see auth.current_facilitator).
+    "SESSION_IDLE_MINUTES": 480,
+    "SESSION_MAX_DAYS": 7,
 }
 
 

@@ -12,6 +12,8 @@ from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask_babel import Babel, format_date, format_datetime, format_time, get_locale, pgettext
 from flask_babel import gettext as _
 
+from .urls import local_path
+
 RTL = {"ar", "he", "fa", "ur"}
 
 bp = Blueprint("i18n", __name__)
@@ -29,11 +31,8 @@ def choose():
     code = request.form.get("lang", "")
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.form.get("next") or ""
     # Only paths of this site: never an open redirect.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("participant.home")
-    return redirect(target)
+    return redirect(local_path(request.form.get("next")) or url_for("participant.home"))
 
 
 def init_app(app) -> None:

@@ -205,3 +205,21 @@ def m004_failed_attempts(db):
         CREATE INDEX failed_attempts_key ON failed_attempts(kind, key, at);
         """
     )
+
+
+@core()
+def m005_facilitator_sessions(db):
+    """Facilitator sessions the server can end: the session cookie names one of these rows (by the
+    hash of its token), and a request whose row is gone, idle or too old is logged out."""
+    run_script(
+        db,
+        """
+        CREATE TABLE facilitator_sessions (
+            token_hash TEXT PRIMARY KEY,
+            facilitator_id INTEGER NOT NULL REFERENCES facilitators(id) ON DELETE CASCADE,
+            created_at REAL NOT NULL,
+            seen_at REAL NOT NULL
+        );
+        CREATE INDEX facilitator_sessions_account ON facilitator_sessions(facilitator_id);
+        """
+    )

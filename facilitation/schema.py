@@ -7,6 +7,7 @@ validates every inbound payload against them before the exercise sees it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,19 +54,68 @@ class Field:
         return [c if isinstance(c, tuple) else (c, c) for c in self.choices]
 
 
-def printable(value: str, *, multiline: bool = False) -> str:
-    """``value`` without control characters (NUL, terminal escapes, lone surrogates),
-    stripped; newlines and tabs kept when ``multiline``."""
-    keep = "\n\t" if multiline else ""
-    out = "".join(c for c in value if c in keep or unicodedata.category(c) not in ("Cc", "Cs")).strip()
-    # Only invisible characters (zero-width spaces, format marks) count as empty.
+# SQLite stores integers in 64 bits: anything outside is refused before it reaches a query.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
+# Terminal escape sequences (CSI, OSC, DCS/SOS/PM/APC, two-character escapes, 8-bit CSI),
+# removed whole: removing ESC alone would leave "[31m" in the text.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+                      r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|\x9b[0-?]*[ -/]*[@-~]?")
+# Tag characters hide text from readers; they are kept only inside an emoji flag (🏴 + tags + cancel tag).
+_TAGS = re.compile("(\U0001F3F4[\U000E0020-\U000E007E]{1,32}\U000E007F)|[\U000E0000-\U000E007F]")
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+# Format characters that reorder or hide text: bidi embeddings, overrides and isolates (display
+# isolates user text itself, with dir="auto" and <bdi>), deprecated format controls, the BOM,
+# interlinear annotations. Marks (LRM, RLM, ALM) and joiners (ZWJ, ZWNJ) stay: scripts need them.
+_DROPPED = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x2070), 0xFEFF, 0xFFF9, 0xFFFA, 0xFFFB])
+
+
+def _kept(c: str, multiline: bool) -> bool:
+    code = ord(c)
+    if c == "\t" or (c == "\n" and multiline):
+        return True
+    if code in _DROPPED or (0xFDD0 <= code <= 0xFDEF) or (code & 0xFFFE) == 0xFFFE:
+        return False
+    return unicodedata.category(c) not in ("Cc", "Cs")
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """The one rule for every piece of user text, on every path (forms, live actions, imports).
+
+    Removes control characters (C0 and C1, terminal escape sequences whole, BEL, BS, NUL), lone
+    surrogates, noncharacters, tag characters, bidi embeddings/overrides/isolates and the BOM;
+    line breaks (CR, LF, CRLF, U+2028, U+2029, NEL) become one ``\\n`` when ``multiline``, a space
+    otherwise; tabs become spaces unless ``multiline``. Strips the ends. Text with nothing visible
+    left (only spaces, zero-width characters, marks) is empty. Right-to-left text is kept as typed.
+    """
+    value = _ESCAPES.sub("", value)
+    value = _TAGS.sub(lambda m: m.group(1) or "", value)
+    value = _LINE_BREAKS.sub("\n" if multiline else " ", value)
+    if not multiline:
+        value = value.replace("\t", " ")
+    out = "".join(c for c in value if _kept(c, multiline)).strip()
     return out if any(unicodedata.category(c)[0] not in "CZ" for c in out) else ""
+
+
+def parse_int(value: Any, *, min: int = INT_MIN, max: int = INT_MAX) -> int | None:
+    """One parse of integers from forms, URLs and payloads: an ``int`` (not a bool) or a text of
+    ASCII digits with an optional minus, within ``min``..``max`` (SQLite's 64 bits by default);
+    ``None`` for anything else ("²", "1e3", "0x10", 2**63)."""
+    if isinstance(value, str):
+        text = value.strip()
+        digits = text[1:] if text.startswith("-") else text
+        if not (0 < len(digits) <= 20 and digits.isascii() and digits.isdigit()):
+            return None
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if min <= value <= max else None
 
 
 def _clean_text(value: Any, f: Field) -> str:
     if not isinstance(value, str):
         raise ValueError(_l("must be text"))
-    value = value.replace("\x00", "").strip()
+    value = clean_text(value, multiline=f.kind == "textarea")
     limit = f.max_length or MAX_TEXT
     if len(value) > limit:
         raise ValueError(_l("is longer than %(n)d characters", n=limit))
@@ -73,17 +123,14 @@ def _clean_text(value: Any, f: Field) -> str:
 
 
 def _clean_int(value: Any, f: Field) -> int:
-    if isinstance(value, bool):
+    number = parse_int(value)
+    if number is None:
         raise ValueError(_l("must be a whole number"))
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) < 12:
-        value = int(value.strip())
-    if not isinstance(value, int):
-        raise ValueError(_l("must be a whole number"))
-    if f.min is not None and value < f.min:
+    if f.min is not None and number < f.min:
         raise ValueError(_l("must be at least %(n)d", n=f.min))
-    if f.max is not None and value > f.max:
+    if f.max is not None and number > f.max:
         raise ValueError(_l("must be at most %(n)d", n=f.max))
-    return value
+    return number
 
 
 def _clean_lines(value: Any, f: Field) -> list[str]:

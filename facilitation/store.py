@@ -55,6 +55,10 @@ def row(db, sql, params=()):
 
 # facilitators --------------------------------------------------------------
 
+def set_password_hash(db, facilitator_id, password_hash) -> None:
+    db.execute("UPDATE facilitators SET password_hash = ? WHERE id = ?", [password_hash, facilitator_id])
+
+
 def facilitator_by_email(db, email):
     return row(db, "SELECT * FROM facilitators WHERE email = ?", [email.strip().lower()])
 
@@ -544,3 +548,45 @@ def participants_older_than(db, cutoff_iso) -> list[int]:
         """SELECT p.id FROM participants p JOIN meetings m ON m.id = p.meeting_id
            WHERE p.erased_at IS NULL AND coalesce(m.ended_at, m.started_at, m.created_at) < ?""",
         [cutoff_iso]).fetchall()]
+# facilitator sessions ----------------------------------------------------------
+# Only the hash of a session's token is stored; the token lives in the signed session cookie.
+
+def add_facilitator_session(db, facilitator_id, now: float) -> str:
+    """A new session of this account; return its token (for the session cookie)."""
+    token = new_token()
+    db.execute("INSERT INTO facilitator_sessions (token_hash, facilitator_id, created_at, seen_at)"
+               " VALUES (?, ?, ?, ?)", [hash_token(token), facilitator_id, now, now])
+    return token
+
+
+def facilitator_session(db, token):
+    if not isinstance(token, str) or not token or len(token) > 100:
+        return None
+    return row(db, "SELECT * FROM facilitator_sessions WHERE token_hash = ?", [hash_token(token)])
+
+
+def touch_facilitator_session(db, token, now: float) -> None:
+    db.execute("UPDATE facilitator_sessions SET seen_at = ? WHERE token_hash = ?", [now, hash_token(token)])
+
+
+def end_facilitator_session(db, token) -> None:
+    if isinstance(token, str) and token:
+        db.execute("DELETE FROM facilitator_sessions WHERE token_hash = ?", [hash_token(token)])
+
+
+def end_facilitator_sessions(db, facilitator_id) -> None:
+    """Every session of the account ends (log out everywhere, password changed)."""
+    db.execute("DELETE FROM facilitator_sessions WHERE facilitator_id = ?", [facilitator_id])
+
+
+def forget_stale_sessions(db, idle_before: float, created_before: float) -> None:
+    db.execute("DELETE FROM facilitator_sessions WHERE seen_at < ? OR created_at < ?", [idle_before, created_before])
+
+
+def facilitator_session_count(db, facilitator_id) -> int:
+    return db.execute("SELECT count(*) FROM facilitator_sessions WHERE facilitator_id = ?",
+                      [facilitator_id]).fetchone()[0]
+
+
+def facilitator(db, facilitator_id):
+    return row(db, "SELECT * FROM facilitators WHERE id = ?", [facilitator_id])

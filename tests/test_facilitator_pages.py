@@ -177,7 +177,7 @@ def test_network_archive_lists_a_locked_poll_by_lab_and_meeting(fac, sockets, se
     control(facilitator, "lock", item=seeded["single"])
 
     page = text(fac.get(f"/f/networks/{n1}/archive")).split('<main id="main"', 1)[1]
-    assert page.index("<h2>Lab</h2>") < page.index("<h3>Incontro 1") < page.index("<h4>Q1")
+    assert page.index('<h2 dir="auto">Lab</h2>') < page.index("<h3><bdi>Incontro 1") < page.index("<h4><bdi>Q1")
     assert "versione 1 di 1" in page
     mine = network_part(page)
     assert re.findall(r'<td class="num">(\d+)</td>', mine) == ["1", "0", "0"]

@@ -12,6 +12,13 @@ from .conftest import answer, control, received
 
 
 @pytest.fixture
+def app_config():
+    """Pushes only when the test flushes: the background schedule (every 10 s here) never runs
+    in between, however slowly a busy machine runs the test."""
+    return {"RESULTS_PER_SECOND": 0.1}
+
+
+@pytest.fixture
 def small_slices(app):
     """Rooms of 3 or more sliced 2 at a time, so a handful of test clients spans several slices."""
     manager = app.extensions["socketio"].server.manager

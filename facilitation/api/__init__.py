@@ -41,15 +41,15 @@ from ..exercise import (
     State,
 )
 from ..hookspecs import hookimpl
-from ..schema import Field, ValidationError, printable
+from ..schema import Field, ValidationError, clean_text
 from ..text import markdown_cell, neutral_cell
 
 __all__ = [
     "ARCHIVE", "EVERYONE", "FACILITATOR", "FACILITATORS", "PARTICIPANT", "PROJECTOR", "SELF", "TEAM",
-    "Access", "Action", "ActionError", "ActionSpec", "Actor", "Control", "Exercise", "Field", "Outcome", "State",
+    "Access", "Action", "ActionError", "ActionSpec", "Actor", "Control", "clean_text", "Exercise", "Field", "Outcome", "State",
     "ValidationError", "add_version", "current_facilitator", "database", "gettext", "hookimpl", "latest_version",
     "lazy_gettext", "link_token", "login_required", "markdown_cell", "network", "network_route", "neutral_cell",
-    "ngettext", "participants", "pgettext", "printable",
+    "ngettext", "participants", "pgettext",
     "transaction", "translations_folder", "version", "versions",
 ]
 

@@ -35,7 +35,7 @@ class Connection:
             return out
         mid = self.meeting_id
         if self.role in ("console", "projector"):
-            return [rooms.room_facilitators(mid), rooms.room_screen(mid, self.role)]
+            return [rooms.room_facilitators(mid), rooms.room_screen(mid, self.role), rooms.room_person(self.actor)]
         out = [rooms.room_participants(mid), rooms.room_person(self.actor)]
         if self.actor.team:
             out.append(rooms.room_team(mid, self.actor.team))

@@ -69,6 +69,10 @@ class Engine:
         """Close, on every server process, every socket of one participant (erased, removed)."""
         self.socketio.emit(CLOSE, {"code": code}, to=rooms.room_participant(participant_id))
 
+    def close_facilitator(self, facilitator_id, code: str = "logged_out") -> None:
+        """Close, on every server process, every live page of one facilitator's account."""
+        self.socketio.emit(CLOSE, {"code": code}, to=rooms.room_person(Actor("facilitator", facilitator_id)))
+
     def tell_waiting(self, db, meeting_id) -> None:
         """Consoles learn who waits to be admitted."""
         self.socketio.emit("admission", {"waiting": store.waiting_participants(db, meeting_id)},

@@ -14,8 +14,10 @@ from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
 from .. import store
+from ..auth import current_facilitator
 from ..db import get_db, transaction
 from ..exercise import Actor
+from ..schema import clean_text
 from . import quiet_gc
 from .checks import UNKNOWN_RATE
 from .connections import Connection
@@ -118,7 +120,7 @@ class LiveNamespace(Namespace):
                 raise ConnectionRefusedError(_("Wait until the facilitator lets you in."))
             actor = Actor("participant", person["id"], person["name"], person["network_id"], person["team"])
         else:
-            fid = session.get("facilitator_id")
+            fid = current_facilitator(db)  # the session checked on the server: ended or idle ones refused
             if not fid:
                 raise ConnectionRefusedError(_("Log in as a facilitator."))
             actor = Actor("facilitator", fid, session.get("facilitator_name", ""))
@@ -148,14 +150,14 @@ class LiveNamespace(Namespace):
         network link), or a facilitator with ``{role: "network", network}``. Listens to that
         network's workspace room only."""
         db = get_db()
-        link, fid = None, session.get("facilitator_id")
+        link, fid = None, current_facilitator(db)
         if isinstance(auth.get("link"), str):
             link = store.network_link_by_token(db, auth["link"])
             if link is None:
                 raise ConnectionRefusedError(_("This network link is not valid."))
             name = auth.get("name") if isinstance(auth.get("name"), str) else ""
             person = session.get("network_person") or request.sid
-            actor = Actor("network", f"{link['network_id']}.{person}", name.strip()[:60] or _("Network team"),
+            actor = Actor("network", f"{link['network_id']}.{person}", clean_text(name)[:60] or _("Network team"),
                           link["network_id"], f"n{link['network_id']}")
         elif fid and _positive_int(auth.get("network")) and store.network(db, auth["network"]):
             actor = Actor("facilitator", fid, session.get("facilitator_name", ""), auth["network"], f"n{auth['network']}")

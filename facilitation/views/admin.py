@@ -9,7 +9,7 @@ from .. import store
 from ..auth import login_required
 from ..db import get_db, transaction
 from ..plugins import registry
-from ..schema import ValidationError, defaults, from_form, printable, validate
+from ..schema import ValidationError, clean_text, defaults, from_form, parse_int, validate
 from . import or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/f")
@@ -20,12 +20,17 @@ MEETING_LIMITS = {"title": 160, "starts_at": 40}
 
 
 def _form_text(limits: dict) -> dict:
-    return {key: printable(request.form.get(key, ""), multiline=key == "description")[:limit]
+    return {key: clean_text(request.form.get(key, ""), multiline=key == "description")[:limit]
             for key, limit in limits.items()}
 
 
-def _int_list(name: str) -> list[int]:
-    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+def _chosen_networks(db) -> tuple[list[int], str | None]:
+    """The networks ticked in a lab form, and an error when one is not a network of the list."""
+    chosen = [parse_int(v, min=1) for v in request.form.getlist("networks")[:1000]]
+    known = {n["id"] for n in store.networks(db)}
+    if any(n not in known for n in chosen):
+        return [], _("Choose the networks from the list.")
+    return list(dict.fromkeys(chosen)), None
 
 
 @bp.get("/")
@@ -79,14 +84,16 @@ def lab_new():
     db = get_db()
     if request.method == "POST":
         values = _form_text(LAB_LIMITS)
-        if not values["title"]:
-            flash(_("A lab needs a title."), "error")
+        chosen, wrong = _chosen_networks(db)
+        if not values["title"] or wrong:
+            if not values["title"]:
+                flash(_("A lab needs a title."), "error")
             return render_template("admin/lab_form.html", lab=values, networks=store.networks(db),
-                                   chosen=set(_int_list("networks"))), 400
+                                   chosen=set(chosen), errors={"networks": wrong}), 400
         with transaction(db):
-            lab_id = store.save_lab(db, values, _int_list("networks"), created_by=_facilitator_id())
+            lab_id = store.save_lab(db, values, chosen, created_by=_facilitator_id())
         return redirect(url_for("admin.lab", lab_id=lab_id))
-    return render_template("admin/lab_form.html", lab={}, networks=store.networks(db), chosen=set())
+    return render_template("admin/lab_form.html", lab={}, networks=store.networks(db), chosen=set(), errors={})
 
 
 @bp.route("/labs/<int:lab_id>", methods=["GET", "POST"])
@@ -96,9 +103,12 @@ def lab(lab_id):
     found = or_404(store.lab(db, lab_id))
     if request.method == "POST":
         values = _form_text(LAB_LIMITS)
-        if values["title"]:
+        chosen, wrong = _chosen_networks(db)
+        if wrong:
+            flash(wrong, "error")
+        elif values["title"]:
             with transaction(db):
-                store.save_lab(db, values, _int_list("networks"), lab_id)
+                store.save_lab(db, values, chosen, lab_id)
             flash(_("Lab saved."), "ok")
         return redirect(url_for("admin.lab", lab_id=lab_id))
     return render_template(

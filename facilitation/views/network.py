@@ -15,6 +15,7 @@ from ..access import network_link_or_404
 from ..auth import login_required
 from ..db import get_db, transaction
 from ..plugins import registry
+from ..urls import local_path
 from . import or_404
 from .archive import render_network_archive
 
@@ -83,9 +84,5 @@ def revoke(network_id):
         ids = store.revoke_network_links(db, network_id)
     current_app.extensions["facilitation.engine"].close_links(ids)
     flash(_("The network link is revoked: it no longer opens anything."), "ok")
-    return redirect(request.referrer if _same_site(request.referrer) else
+    return redirect(local_path(request.referrer, host=request.host) or
                     url_for("archive.network", network_id=network_id))
-
-
-def _same_site(url) -> bool:
-    return bool(url) and url.startswith(request.host_url)

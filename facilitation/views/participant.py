@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from .. import store
 from ..db import get_db, transaction
 from ..live.sockets import participant_cookie
-from ..schema import printable
+from ..schema import clean_text, parse_int
 from ..throttle import CODE
 from . import or_404
 
@@ -22,13 +22,17 @@ def home():
     return render_template("participant/home.html")
 
 
+def _too_many_codes():
+    flash(_("Too many wrong codes. Try again in a few minutes."), "error")
+    return render_template("participant/home.html"), 429
+
+
 @bp.post("/join")
 def join_by_code():
     address = request.remote_addr or ""
     db = get_db()
     if CODE.blocked(db, address):
-        flash(_("Too many wrong codes. Try again in a few minutes."), "error")
-        return render_template("participant/home.html"), 429
+        return _too_many_codes()
     meeting = store.meeting_by_code(db, request.form.get("code", "")[:20])
     if meeting is None or meeting["state"] == "ended":
         CODE.fail(db, address)
@@ -37,22 +41,31 @@ def join_by_code():
     return redirect(url_for("participant.join", code=meeting["join_code"]))
 
 
-def _meeting_or_404(code):
-    return or_404(store.meeting_by_code(get_db(), code))
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
 def join(code):
+    """A code in a link counts like a typed one: a wrong code, or the code of an ended meeting to
+    someone who had not joined it, uses the address's budget of wrong codes (``throttle.CODE``); past
+    it, only people who already joined the meeting (their cookie) get through."""
     db = get_db()
-    meeting = _meeting_or_404(code)
+    address = request.remote_addr or ""
+    meeting = store.meeting_by_code(db, code)
+    person = store.participant_by_token(db, request.cookies.get(participant_cookie(meeting["id"]))) if meeting else None
+    if person and person["meeting_id"] != meeting["id"]:
+        person = None
+    if not person and CODE.blocked(db, address):
+        return _too_many_codes()
+    if meeting is None or (meeting["state"] == "ended" and not person):
+        CODE.fail(db, address)
+    or_404(meeting)
     if meeting["join_code"] != code:
         return redirect(url_for("participant.join", code=meeting["join_code"]))
-    person = store.participant_by_token(db, request.cookies.get(participant_cookie(meeting["id"])))
-    if person and person["meeting_id"] == meeting["id"] and person["admitted"] == store.WAITING:
+    if person and person["admitted"] == store.WAITING:
         return render_template("participant/waiting.html", meeting=meeting, me=person)
-    if person and person["meeting_id"] == meeting["id"] and person["admitted"] == store.REFUSED:
+    if person and person["admitted"] == store.REFUSED:
         return render_template("participant/refused.html", meeting=meeting), 403
-    if person and person["meeting_id"] == meeting["id"]:
+    if person:
         return render_template("participant/live.html", meeting=meeting, me=person,
                                network=store.network(db, person["network_id"]) if person["network_id"] else None)
     if meeting["state"] == "ended":
@@ -60,13 +73,13 @@ def join(code):
     networks = store.lab_networks(db, meeting["lab_id"])
     values = {"name": "", "organisation": "", "network": ""}
     if request.method == "POST":
-        values = {k: printable(request.form.get(k, ""))[:120] for k in values}
+        values = {k: clean_text(request.form.get(k, ""))[:120] for k in values}
         errors = {}
         if meeting["admission"] == "locked":
             errors["_"] = _("The facilitator has closed admissions to this meeting.")
         if not values["name"]:
             errors["name"] = _("Tell us your name.")
-        network_id = int(values["network"]) if values["network"].isdigit() else None
+        network_id = parse_int(values["network"])
         if network_id not in {n["id"] for n in networks}:
             errors["network"] = _("Choose your network.")
         if not errors:

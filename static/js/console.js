@@ -1,7 +1,7 @@
 /* The facilitator's live console. */
 (function () {
   "use strict";
-  const { Live, el, t, startTimer, renderExercise, applyEvent } = window.Facilitation;
+  const { Live, el, bdi, t, startTimer, renderExercise, applyEvent } = window.Facilitation;
   const root = document.getElementById("console");
   const networkNames = JSON.parse(document.getElementById("network-names").textContent);
   const stage = document.getElementById("exercise");
@@ -87,7 +87,7 @@
               selected = a.id;
               run("goto", { item: a.id });
             },
-          }, a.title),
+          }, bdi(a.title)),
           el("span", { class: "badge", text: t(a.status === "locked" ? "closed" : a.status) })
         )
       )
@@ -141,7 +141,7 @@
 
   function moveSelect(p) {
     const select = el("select", { "aria-label": t("move_to_team") + " " + p.name, class: "small move-team", dataset: { participant: String(p.id) } },
-      ...Object.keys(networkNames).map((id) => el("option", { value: "n" + id, selected: p.team === "n" + id }, networkNames[id])));
+      ...Object.keys(networkNames).map((id) => el("option", { value: "n" + id, selected: p.team === "n" + id, dir: "auto" }, networkNames[id])));
     select.addEventListener("change", () => teamsChanged(run("move", { participant: p.id, team: select.value })));
     return select;
   }
@@ -163,12 +163,12 @@
     peopleBox.replaceChildren(
       ...[...groups.entries()].sort().map(([name, list]) =>
         el("section", { class: "people-group" },
-          el("h3", { text: name + " (" + list.filter((p) => p.online).length + "/" + list.length + ")" }),
+          el("h3", {}, bdi(name), " (" + list.filter((p) => p.online).length + "/" + list.length + ")"),
           el("ul", { class: "people" },
             ...list.sort((a, b) => a.name.localeCompare(b.name)).map((p) =>
               el("li", { class: p.online ? "online" : "offline" },
                 el("span", { class: "dot", "aria-hidden": "true" }),
-                el("span", { text: p.name }),
+                el("span", { text: p.name, dir: "auto" }),
                 el("span", { class: "visually-hidden", text: " " + t(p.online ? "online" : "offline") }),
                 moveSelect(p)
               )
@@ -189,7 +189,7 @@
       el("ul", { class: "people waiting-list" },
         ...waiting.map((p) =>
           el("li", { dataset: { participant: String(p.id) } },
-            el("span", { text: p.name + (p.organisation ? " · " + p.organisation : "") + (p.network ? " · " + p.network : "") }),
+            el("span", {}, bdi(p.name), ...[p.organisation, p.network].filter(Boolean).flatMap((x) => [" · ", bdi(x)])),
             " ",
             el("button", { type: "button", class: "small", "data-admit": "yes",
                            onclick: () => run("admit", { participant: p.id, admit: true }) }, t("admit")),

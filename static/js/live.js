@@ -4,7 +4,8 @@
  * - keeps the highest server sequence seen, so a reconnect catches up from it;
  * - sends actions with a client id and retries them until acknowledged: the
  *   server applies a client id once, so a retry never counts twice;
- * - user text is only ever set with textContent (see el()).
+ * - user text is only ever set with textContent (see el()), and isolated so that right-to-left
+ *   text shows as typed: a whole element of it gets dir: "auto", a piece of a sentence bdi().
  */
 (function () {
   "use strict";
@@ -28,6 +29,11 @@
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
     return node;
+  }
+
+  /* Someone's text inside a sentence: its direction follows its own letters and leaves the rest alone. */
+  function bdi(text) {
+    return el("bdi", { text });
   }
 
   function clientId() {
@@ -206,5 +212,5 @@
     }
   }
 
-  window.Facilitation = { Live, el, t, startTimer, renderExercise, applyEvent, exercises: {} };
+  window.Facilitation = { Live, el, bdi, t, startTimer, renderExercise, applyEvent, exercises: {} };
 })();

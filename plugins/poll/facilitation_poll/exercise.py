@@ -22,6 +22,7 @@ from facilitation.api import (
     Outcome,
     State,
     ValidationError,
+    clean_text,
 )
 from facilitation.api import lazy_gettext as _l
 
@@ -81,9 +82,10 @@ class Poll(Exercise):
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= SCALE:
                 raise ActionError("invalid", _l("Choose a value from 1 to 5."))
             return value
-        if not isinstance(value, str) or not normalise_word(value) or len(value) > OPEN_MAX:
+        text = clean_text(value) if isinstance(value, str) else ""
+        if not normalise_word(text) or len(value) > OPEN_MAX:
             raise ActionError("invalid", _l("Write a short answer (up to %(n)d characters).", n=OPEN_MAX))
-        return " ".join(value.split())
+        return " ".join(text.split())
 
     def _size(self, config: dict) -> int:
         return SCALE if config.get("kind") == "scale" else len(config.get("options") or [])

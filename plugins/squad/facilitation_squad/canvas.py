@@ -25,6 +25,12 @@ STEPS = (1, 2, 3, 4)
 # Fields naming other items, fixed or checked against live items.
 REFERENCES = {"objective": {"strategy": "s:"}, "interaction": {"source": "r:", "target": "r:"}}
 PREFIX_KIND = {KINDS[k][0]: k for k in KINDS if k not in SINGLETONS}
+# The most items of each kind one canvas holds, on import and on live add: several times what a
+# real network writes (a handful of strategies with a few objectives each, a dozen roles), so they
+# bound a page, a snapshot and a comparison (docs/performance.md), never a real squad.
+MAX_ITEMS = {"strategy": 40, "objective": 200, "role": 80, "interaction": 300}
+# Deleted items stay restorable as tombstones; all of a kind, deleted or not, stay under this many times the limit.
+MAX_WITH_DELETED = 2
 
 
 def key_of(kind: str, item_id: str | None = None) -> str:

@@ -19,10 +19,23 @@ from facilitation.api import (
     Field,
     Outcome,
     State,
+    clean_text,
 )
 from facilitation.api import lazy_gettext as _l
 
-from .canvas import KINDS, REFERENCES, SCHEMA, SINGLETONS, alive, canvas_of, checks, key_of, kind_of
+from .canvas import (
+    KINDS,
+    MAX_ITEMS,
+    MAX_WITH_DELETED,
+    REFERENCES,
+    SCHEMA,
+    SINGLETONS,
+    alive,
+    canvas_of,
+    checks,
+    key_of,
+    kind_of,
+)
 
 EDITORS = frozenset({"participant", "facilitator"})
 ITEM_KINDS = tuple(k for k in KINDS if k not in SINGLETONS)
@@ -119,10 +132,17 @@ class Squad(Exercise):
             raise ActionError("invalid", _l("This field cannot be edited."))
         if not isinstance(value, str):
             raise ActionError("invalid", _l("Write some text."))
-        value = value.replace("\x00", "").strip()
+        value = clean_text(value, multiline=kind in SINGLETONS)
         if len(value) > limit:
             raise ActionError("invalid", _l("This text is too long (at most %(n)d characters).", n=limit))
         return value
+
+    def _room_for(self, state: State, kind: str, restoring: bool = False) -> None:
+        """Refuse one more item past the canvas limits (canvas.MAX_ITEMS), deleted ones counted apart."""
+        units = state.prefix(KINDS[kind][0]).values()
+        limit = MAX_ITEMS[kind]
+        if sum(map(alive, units)) >= limit or (not restoring and len(units) >= limit * MAX_WITH_DELETED):
+            raise ActionError("too_many", _l("This canvas holds at most %(n)d items of this kind.", n=limit))
 
     def _live(self, state: State, key: str, missing_message) -> dict:
         unit = state.get(key)
@@ -144,6 +164,7 @@ class Squad(Exercise):
         key = key_of(kind, item_id)
         if state.get(key) is not None:
             raise ActionError("exists", _l("This item exists already."), key=key)
+        self._room_for(state, kind)
         if not isinstance(fields, dict):
             raise ActionError("invalid", _l("The item is not valid."))
         unit = {"id": item_id, "kind": kind, "v": 1, "m": {}, "by": {}, "at": action.at}
@@ -238,6 +259,7 @@ class Squad(Exercise):
             raise ActionError("not_deleted", _l("There is nothing to restore."), key=key)
         if kind == "objective" and not alive(state.get("s:" + unit.get("strategy", ""))):
             raise ActionError("gone", _l("Restore its strategy first."), key=key)
+        self._room_for(state, kind, restoring=True)
         changes, ops = {}, []
         self._put(changes, ops, key, self._revive(unit))
         if kind in ("role", "strategy"):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 
+from facilitation.api import clean_text
 from facilitation.api import gettext as _
 
-from .canvas import KINDS, SCHEMA
+from .canvas import KINDS, MAX_ITEMS, SCHEMA, SINGLETONS
 
-MAX_ITEMS = 200
 ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
@@ -35,9 +35,9 @@ def to_json(version: dict, network: dict) -> str:
 
 
 def _text(value, limit, where):
-    if not isinstance(value, str) or len(value) > limit or "\x00" in value:
+    if not isinstance(value, str) or len(value) > limit:
         raise ImportError_(_("%(where)s must be a text of at most %(n)d characters.", where=where, n=limit))
-    return value.strip()
+    return clean_text(value, multiline=where in SINGLETONS)
 
 
 def _id(value, where, seen):
@@ -49,9 +49,16 @@ def _id(value, where, seen):
     return value
 
 
-def _list(value, where):
-    if not isinstance(value, list) or len(value) > MAX_ITEMS:
-        raise ImportError_(_("%(where)s must be a list of at most %(n)d entries.", where=where, n=MAX_ITEMS))
+def _list(value, where, limit):
+    if not isinstance(value, list) or len(value) > limit:
+        raise ImportError_(_("%(where)s must be a list of at most %(n)d entries.", where=where, n=limit))
+    return value
+
+
+def _ref(value, known, message) -> str:
+    """An id of another item of this canvas (anything else, a list included, is refused)."""
+    if not isinstance(value, str) or value not in known:
+        raise ImportError_(message)
     return value
 
 
@@ -71,6 +78,8 @@ def read_import(raw: bytes) -> dict:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ImportError_(_("The file is not JSON.")) from None
+    except RecursionError:
+        raise ImportError_(_("The file is nested too deeply to be a squad canvas.")) from None
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         raise ImportError_(_("The file is not a squad canvas export (schema %(schema)s).", schema=SCHEMA))
     canvas = doc.get("canvas", doc)
@@ -79,30 +88,36 @@ def read_import(raw: bytes) -> dict:
     out = {"schema": SCHEMA, "goal": _text(canvas.get("goal", ""), KINDS["goal"][1]["text"], "goal"),
            "needs": _text(canvas.get("needs", ""), KINDS["needs"][1]["text"], "needs"),
            "strategies": [], "roles": [], "interactions": []}
-    for s in _list(canvas.get("strategies", []), "strategies"):
+    objectives = 0
+    for s in _list(canvas.get("strategies", []), "strategies", MAX_ITEMS["strategy"]):
         _object(s, "strategy", ("id", "title", "objectives"))
         strategy = {"id": _id(s.get("id"), "strategy", seen), "title": _text(s.get("title", ""), 200, "title"),
                     "objectives": []}
-        for o in _list(s.get("objectives", []), "objectives"):
+        for o in _list(s.get("objectives", []), "objectives", MAX_ITEMS["objective"]):
+            objectives += 1
+            if objectives > MAX_ITEMS["objective"]:
+                raise ImportError_(_("A canvas holds at most %(n)d objectives.", n=MAX_ITEMS["objective"]))
             _object(o, "objective", ("id", "text"))
             strategy["objectives"].append({"id": _id(o.get("id"), "objective", seen),
                                            "text": _text(o.get("text", ""), 300, "objective")})
         out["strategies"].append(strategy)
     strategy_ids = {s["id"] for s in out["strategies"]}
-    for r in _list(canvas.get("roles", []), "roles"):
+    for r in _list(canvas.get("roles", []), "roles", MAX_ITEMS["role"]):
         _object(r, "role", ("id", "title", "organisation", "profession", "manages"))
-        manages = _list(r.get("manages", []), "manages")
-        if any(m not in strategy_ids for m in manages) or len(set(manages)) != len(manages):
-            raise ImportError_(_("A role manages a strategy that is not in the canvas."))
+        outside = _("A role manages a strategy that is not in the canvas.")
+        manages = [_ref(m, strategy_ids, outside) for m in _list(r.get("manages", []), "manages", len(strategy_ids))]
+        if len(set(manages)) != len(manages):
+            raise ImportError_(outside)
         out["roles"].append({"id": _id(r.get("id"), "role", seen), "title": _text(r.get("title", ""), 120, "role"),
                              "organisation": _text(r.get("organisation", ""), 160, "organisation"),
                              "profession": _text(r.get("profession", ""), 160, "profession"),
                              "manages": list(manages)})
     role_ids = {r["id"] for r in out["roles"]}
-    for i in _list(canvas.get("interactions", []), "interactions"):
+    for i in _list(canvas.get("interactions", []), "interactions", MAX_ITEMS["interaction"]):
         _object(i, "interaction", ("id", "source", "target", "what", "channel", "frequency"))
-        if i.get("source") not in role_ids or i.get("target") not in role_ids:
-            raise ImportError_(_("An interaction links a role that is not in the canvas."))
+        outside = _("An interaction links a role that is not in the canvas.")
+        _ref(i.get("source"), role_ids, outside)
+        _ref(i.get("target"), role_ids, outside)
         out["interactions"].append({"id": _id(i.get("id"), "interaction", seen), "source": i["source"],
                                     "target": i["target"], "what": _text(i.get("what", ""), 200, "what"),
                                     "channel": _text(i.get("channel", ""), 80, "channel"),
@@ -116,6 +131,17 @@ def _md(text: str) -> str:
     for ch in "\\`*_{}[]<>()#+!|":
         text = text.replace(ch, "\\" + ch)
     return text
+
+
+# What makes a spreadsheet read a pasted cell as a formula (full-width forms too).
+FORMULA_START = tuple("=+-@＝＋－＠")
+
+
+def _cell(text: str) -> str:
+    """A table cell: Markdown-inert, and text (not a formula) once pasted into a spreadsheet,
+    raw or rendered: a leading ``= + - @`` gets an apostrophe before it, as OWASP advises for CSV."""
+    text = " ".join(str(text).split())
+    return _md("'" + text if text.startswith(FORMULA_START) else text)
 
 
 def to_markdown(version: dict, network: dict) -> str:
@@ -147,6 +173,6 @@ def canvas_markdown(canvas: dict, level: int = 2) -> str:
               f"| {_('From')} | {_('To')} | {_('What flows')} | {_('Channel')} | {_('How often')} |",
               "|---|---|---|---|---|"]
     for i in canvas["interactions"]:
-        lines.append(f"| {_md(roles.get(i['source'], ''))} | {_md(roles.get(i['target'], ''))} | {_md(i['what'])} "
-                     f"| {_md(i['channel'])} | {_md(i['frequency'])} |")
+        lines.append(f"| {_cell(roles.get(i['source'], ''))} | {_cell(roles.get(i['target'], ''))} "
+                     f"| {_cell(i['what'])} | {_cell(i['channel'])} | {_cell(i['frequency'])} |")
     return "\n".join(lines) + "\n"

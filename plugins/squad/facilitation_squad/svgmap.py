@@ -70,10 +70,15 @@ def _overlap(a, b) -> float:
 def place_label(candidates, text: str, placed: list) -> tuple[float, float]:
     """The candidate point whose label box overlaps least what is placed already (the first of equals)."""
     width, height = 6.2 * len(text) + 4, 13
+    boxes = [(x - width / 2, y - height, x + width / 2, y + 2) for x, y in candidates]
+    # Only what lies near the candidates can overlap them (the rest adds exactly 0 to every cost):
+    # a large canvas costs a pass over what is placed per label, not one per candidate.
+    left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    near = [b for b in placed if b[0] < right and b[2] > left and b[1] < bottom and b[3] > top]
     best, best_cost = None, None
-    for x, y in candidates:
-        box = (x - width / 2, y - height, x + width / 2, y + 2)
-        cost = sum(_overlap(box, b) for b in placed)
+    for box in boxes:
+        cost = sum(_overlap(box, b) for b in near)
         if best_cost is None or cost < best_cost:
             best, best_cost = box, cost
         if cost == 0:
@@ -119,7 +124,7 @@ def render(canvas: dict, title: str = "") -> str:
         f'<rect width="{size:.0f}" height="{size:.0f}" fill="#ffffff"/>',
     ]
     if title:
-        parts.append(f'<text x="16" y="28" font-size="18" font-weight="bold" fill="#222">{escape(title)}</text>')
+        parts.append(f'<text unicode-bidi="plaintext" x="16" y="28" font-size="18" font-weight="bold" fill="#222">{escape(title)}</text>')
     placed: list = []
     for role, (x, y) in zip(roles, points):  # role names first: edge labels keep clear of them
         lx, ly, anchor = node_label(x, y, size / 2)
@@ -135,7 +140,7 @@ def render(canvas: dict, title: str = "") -> str:
         parts.append(
             f'<g class="edge"><title>{escape(full)}</title>'
             f'<path d="{path}" fill="none" stroke="#3a5a8c" stroke-width="1.6" marker-end="url(#arrow)"/>'
-            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="11" text-anchor="middle" fill="#1d3557" '
+            f'<text unicode-bidi="plaintext" x="{lx:.1f}" y="{ly:.1f}" font-size="11" text-anchor="middle" fill="#1d3557" '
             f'paint-order="stroke" stroke="#ffffff" stroke-width="3">{escape(shorten(link.get("what", "")))}</text></g>')
     for role, (x, y) in zip(roles, points):
         holders = " · ".join(x for x in (role.get("organisation", ""), role.get("profession", "")) if x)
@@ -143,9 +148,9 @@ def render(canvas: dict, title: str = "") -> str:
         parts.append(
             f'<g class="node"><title>{escape(role["title"] + (" (" + holders + ")" if holders else ""))}</title>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{NODE_RADIUS}" fill="#f4a261" stroke="#6d3b07" stroke-width="1.5"/>'
-            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="13" font-weight="bold" text-anchor="{anchor}" '
+            f'<text unicode-bidi="plaintext" x="{lx:.1f}" y="{ly:.1f}" font-size="13" font-weight="bold" text-anchor="{anchor}" '
             f'fill="#222">{escape(shorten(role["title"]))}</text>'
-            + (f'<text x="{lx:.1f}" y="{ly + 15:.1f}" font-size="11" text-anchor="{anchor}" fill="#555">'
+            + (f'<text unicode-bidi="plaintext" x="{lx:.1f}" y="{ly + 15:.1f}" font-size="11" text-anchor="{anchor}" fill="#555">'
                f'{escape(shorten(holders, 32))}</text>' if holders else "")
             + "</g>")
     parts.append("</svg>")

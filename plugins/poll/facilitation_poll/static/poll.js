@@ -1,7 +1,7 @@
 /* Live poll views: participant (answer), facilitator (results, by network), projector (large). */
 (function () {
   "use strict";
-  const { el, t } = window.Facilitation;
+  const { el, bdi, t } = window.Facilitation;
   const s = (key) => t("poll." + key);
 
   function labels(view) {
@@ -21,7 +21,7 @@
         const fill = el("span", { class: "bar-fill" });
         fill.style.width = (100 * count) / max + "%";
         return el("li", { class: "bar" },
-          el("span", { class: "bar-label", text: name }),
+          el("span", { class: "bar-label", text: name, dir: "auto" }),
           el("span", { class: "bar-track", "aria-hidden": "true" }, fill),
           el("span", { class: "bar-value", text: count + " (" + pct + "%)" })
         );
@@ -34,7 +34,7 @@
     const max = Math.max(...words.map((w) => w.count));
     return el("ul", { class: "cloud" },
       ...words.map((w) => {
-        const node = el("li", { text: w.text, title: String(w.count) });
+        const node = el("li", { text: w.text, title: String(w.count), dir: "auto" });
         node.style.fontSize = (1 + 1.8 * (w.count / max)).toFixed(2) + "em";
         return node;
       })
@@ -72,18 +72,18 @@
           return el("button", {
             type: "button", class: "choice", "aria-pressed": answer === value ? "true" : "false",
             disabled: !open, onclick: () => send(value),
-          }, name);
+          }, bdi(name));
         })
       );
       parts.push(group);
       if (view.kind === "scale" && (view.scale_low || view.scale_high)) {
-        parts.push(el("p", { class: "scale-labels" }, el("span", { text: "1 = " + view.scale_low }), el("span", { text: "5 = " + view.scale_high })));
+        parts.push(el("p", { class: "scale-labels" }, el("span", {}, "1 = ", bdi(view.scale_low)), el("span", {}, "5 = ", bdi(view.scale_high))));
       }
     } else if (view.kind === "multiple") {
       const chosen = new Set(Array.isArray(answer) ? answer : []);
       const boxes = view.options.map((name, i) =>
         el("label", { class: "check choice" },
-          el("input", { type: "checkbox", value: String(i), checked: chosen.has(i), disabled: !open }), " ", name)
+          el("input", { type: "checkbox", value: String(i), checked: chosen.has(i), disabled: !open }), " ", bdi(name))
       );
       const fieldset = el("fieldset", { class: "choices" }, el("legend", { text: s("choose_many") }), ...boxes);
       parts.push(fieldset);
@@ -97,7 +97,7 @@
       }
     } else {
       const input = el("input", {
-        type: "text", class: "poll-open", maxlength: "60", "aria-label": s("write"), placeholder: s("write"),
+        type: "text", class: "poll-open", maxlength: "60", "aria-label": s("write"), placeholder: s("write"), dir: "auto",
         disabled: !open, value: draft !== null ? draft : answer || "",
       });
       const form = el("form", {
@@ -107,7 +107,7 @@
         },
       }, input, el("button", { type: "submit", disabled: !open }, answer ? s("change") : s("send")));
       parts.push(form);
-      if (answer) parts.push(el("p", { class: "muted" }, s("your_answer") + ": ", el("strong", { text: answer })));
+      if (answer) parts.push(el("p", { class: "muted" }, s("your_answer") + ": ", el("strong", { text: answer, dir: "auto" })));
     }
     if (item.status === "locked") parts.push(el("p", { class: "muted", text: t("locked") }));
     else if (answer !== null && answer !== undefined) status.textContent = s("saved");
@@ -126,9 +126,9 @@
       const names = labels(view);
       parts.push(el("h3", { text: s("by_network") }));
       parts.push(el("table", { class: "table by-network" },
-        el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "" }), ...names.map((n) => el("th", { scope: "col", text: n })), el("th", { scope: "col", text: s("answers") }))),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "" }), ...names.map((n) => el("th", { scope: "col", text: n, dir: "auto" })), el("th", { scope: "col", text: s("answers") }))),
         el("tbody", {}, ...networks.map(([id, r]) =>
-          el("tr", {}, el("th", { scope: "row", text: ctx.networks[id] || "#" + id }),
+          el("tr", {}, el("th", { scope: "row", text: ctx.networks[id] || "#" + id, dir: "auto" }),
             ...names.map((_, i) => el("td", { class: "num", text: String(r.counts[i] || 0) })),
             el("td", { class: "num", text: String(r.total) })))
         )

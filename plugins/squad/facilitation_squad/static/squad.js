@@ -7,7 +7,7 @@
  */
 (function () {
   "use strict";
-  const { el, t } = window.Facilitation;
+  const { el, bdi, t } = window.Facilitation;
   const s = (key) => t("squad." + key);
   const SVG = "http://www.w3.org/2000/svg";
   const STEP_OF = { goal: 1, needs: 1, strategy: 2, objective: 2, role: 3, interaction: 4 };
@@ -49,10 +49,14 @@
 
   function placeLabel(candidates, text, placed) {
     const width = 6.2 * text.length + 4, height = 13;
+    const boxes = candidates.map(([x, y]) => [x - width / 2, y - height, x + width / 2, y + 2]);
+    // Only what lies near the candidates can overlap them (as in svgmap.py): one pass per label.
+    const left = Math.min(...boxes.map((b) => b[0])), top = Math.min(...boxes.map((b) => b[1]));
+    const right = Math.max(...boxes.map((b) => b[2])), bottom = Math.max(...boxes.map((b) => b[3]));
+    const near = placed.filter((b) => b[0] < right && b[2] > left && b[1] < bottom && b[3] > top);
     let best = null, bestCost = null;
-    for (const [x, y] of candidates) {
-      const box = [x - width / 2, y - height, x + width / 2, y + 2];
-      const cost = placed.reduce((sum, b) => sum + overlap(box, b), 0);
+    for (const box of boxes) {
+      const cost = near.reduce((sum, b) => sum + overlap(box, b), 0);
       if (bestCost === null || cost < bestCost) { best = box; bestCost = cost; }
       if (cost === 0) break;
     }
@@ -118,7 +122,7 @@
       const [lx, ly] = placeLabel(candidates, shorten(link.what), placed);
       const title = svg("title");
       title.textContent = [link.what, link.channel, link.frequency].filter(Boolean).join(" · ");
-      const label = svg("text", { x: lx.toFixed(1), y: ly.toFixed(1), "font-size": 11, "text-anchor": "middle", fill: "#1d3557", "paint-order": "stroke", stroke: "#ffffff", "stroke-width": 3 });
+      const label = svg("text", { "unicode-bidi": "plaintext", x: lx.toFixed(1), y: ly.toFixed(1), "font-size": 11, "text-anchor": "middle", fill: "#1d3557", "paint-order": "stroke", stroke: "#ffffff", "stroke-width": 3 });
       label.textContent = shorten(link.what);
       root.append(svg("g", { class: "edge" }, title, svg("path", { d, fill: "none", stroke: "#3a5a8c", "stroke-width": 1.6, "marker-end": "url(#arrow-live)" }), label));
     }
@@ -128,11 +132,11 @@
       const holders = [role.organisation, role.profession].filter(Boolean).join(" · ");
       title.textContent = role.title + (holders ? " (" + holders + ")" : "");
       const [nx, ny, anchor] = nodeLabel(x, y, c);
-      const name = svg("text", { x: nx.toFixed(1), y: ny.toFixed(1), "font-size": 13, "font-weight": "bold", "text-anchor": anchor, fill: "#222" });
+      const name = svg("text", { "unicode-bidi": "plaintext", x: nx.toFixed(1), y: ny.toFixed(1), "font-size": 13, "font-weight": "bold", "text-anchor": anchor, fill: "#222" });
       name.textContent = shorten(role.title);
       const g = svg("g", { class: "node" }, title, svg("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: NODE, fill: "#f4a261", stroke: "#6d3b07", "stroke-width": 1.5 }), name);
       if (holders) {
-        const sub = svg("text", { x: nx.toFixed(1), y: (ny + 15).toFixed(1), "font-size": 11, "text-anchor": anchor, fill: "#555" });
+        const sub = svg("text", { "unicode-bidi": "plaintext", x: nx.toFixed(1), y: (ny + 15).toFixed(1), "font-size": 11, "text-anchor": anchor, fill: "#555" });
         sub.textContent = shorten(holders, 32);
         g.append(sub);
       }
@@ -211,12 +215,12 @@
 
     function editingBadge(key) {
       const who = Object.entries(m.editing || {}).filter(([k, f]) => f && f.target === key && k !== meKey(ctx)).map(([, f]) => f.name);
-      return who.length ? el("span", { class: "badge editing", text: who.join(", ") + " " + s("editing") }) : null;
+      return who.length ? el("span", { class: "badge editing" }, ...who.flatMap((n, i) => (i ? [", ", bdi(n)] : [bdi(n)])), " " + s("editing")) : null;
     }
 
     function field(kind, unit, name, label, multiline) {
       const key = keyOf(kind, unit ? unit.id : null);
-      const attrs = { "aria-label": label, placeholder: label, dataset: { key, field: name }, class: "squad-field" };
+      const attrs = { "aria-label": label, placeholder: label, dataset: { key, field: name }, class: "squad-field", dir: "auto" };
       const input = multiline ? el("textarea", Object.assign({ rows: 3 }, attrs)) : el("input", Object.assign({ type: "text" }, attrs));
       input.value = unit ? unit[name] || "" : "";
       input.addEventListener("focus", () => { if (!m.quiet) { m.bases[key + "/" + name] = units[key] ? units[key].v : 0; focusOn(key); } });
@@ -229,7 +233,7 @@
       });
       const prev = unit && unit.prev && unit.prev[name];
       return el("div", { class: "squad-input" }, input,
-        prev ? el("p", { class: "small conflict-note" }, s("conflict") + " ", el("strong", { text: unit[name] }), " · " + s("yours") + " ", el("span", { text: prev.value }), prev.by ? " (" + prev.by.n + ")" : "") : null);
+        prev ? el("p", { class: "small conflict-note" }, s("conflict") + " ", el("strong", { text: unit[name], dir: "auto" }), " · " + s("yours") + " ", el("span", { text: prev.value, dir: "auto" }), ...(prev.by ? [" (", bdi(prev.by.n), ")"] : [])) : null);
     }
 
     function removeButton(kind, unit) {
@@ -245,7 +249,7 @@
     }
 
     function addForm(kind, fields, extra, parent) {
-      const inputs = fields.map(([name, label]) => el("input", { type: "text", "aria-label": label, placeholder: label, name, dataset: { draft: kind + ":" + (parent || "") + ":" + name } }));
+      const inputs = fields.map(([name, label]) => el("input", { type: "text", "aria-label": label, placeholder: label, name, dir: "auto", dataset: { draft: kind + ":" + (parent || "") + ":" + name } }));
       const form = el("form", {
         class: "inline-row squad-add", dataset: { kind },
         onsubmit: (e) => {
@@ -271,7 +275,7 @@
 
     function roleSelect(name, label) {
       return el("select", { "aria-label": label, name, dataset: { draft: "interaction::" + name } },
-        ...ordered(units, "r:").map((r) => el("option", { value: r.id }, r.title)));
+        ...ordered(units, "r:").map((r) => el("option", { value: r.id, dir: "auto" }, r.title)));
     }
 
     function stepGoal() {
@@ -304,7 +308,7 @@
             ...strategies.map((st) => {
               const box = el("input", { type: "checkbox", checked: (r.manages || []).includes(st.id) });
               box.addEventListener("change", () => send("manage", { role: r.id, strategy: st.id, on: box.checked }));
-              return el("label", { class: "check" }, box, " ", st.title);
+              return el("label", { class: "check" }, box, " ", bdi(st.title));
             })) : null
         ))),
         addForm("role", [["title", s("role_title")], ["organisation", s("organisation")], ["profession", s("profession")]]),
@@ -322,7 +326,7 @@
       form.prepend(source, el("span", { text: "→" }), target);
       return [
         el("ul", { class: "squad-items" }, ...ordered(units, "i:").map((i) => el("li", { class: "squad-item", dataset: { item: "i:" + i.id } },
-          el("p", { class: "squad-link" }, el("strong", { text: names.get(i.source) || "?" }), " → ", el("strong", { text: names.get(i.target) || "?" }), editingBadge("i:" + i.id)),
+          el("p", { class: "squad-link" }, el("strong", { text: names.get(i.source) || "?", dir: "auto" }), " → ", el("strong", { text: names.get(i.target) || "?", dir: "auto" }), editingBadge("i:" + i.id)),
           el("div", { class: "inline-row" }, field("interaction", i, "what", s("what")), field("interaction", i, "channel", s("channel")),
             field("interaction", i, "frequency", s("frequency")), removeButton("interaction", i))
         ))),
@@ -336,7 +340,7 @@
       const gone = Object.values(units).filter((u) => u.del && !u.with && (u.kind === "role" || u.kind === "strategy"));
       if (!gone.length) return null;
       return el("details", { class: "squad-deleted" }, el("summary", { text: s("deleted") + " (" + gone.length + ")" }),
-        el("ul", {}, ...gone.map((u) => el("li", {}, el("span", { text: u.title || "" }), " ",
+        el("ul", {}, ...gone.map((u) => el("li", {}, el("span", { text: u.title || "", dir: "auto" }), " ",
           el("button", { type: "button", class: "small secondary", onclick: () => send("restore", { kind: u.kind, id: u.id }) }, s("restore"))))));
     }
 
@@ -349,7 +353,7 @@
         }, n + ". " + s("step" + n))));
         const found = checks(units);
         const parts = [
-          el("p", { class: "squad-presence" }, s("here") + " ", ...m.members.map((p) => el("span", { class: "badge member", text: p.name }))),
+          el("p", { class: "squad-presence" }, s("here") + " ", ...m.members.map((p) => el("span", { class: "badge member", text: p.name, dir: "auto" }))),
           led() ? el("p", { class: "squad-led", text: s("step_led") + " " + m.step }) : null,
           m.behind ? el("p", { class: "squad-behind", role: "status", text: s("behind") }) : null,
           tabs,
@@ -358,8 +362,8 @@
           m.undo ? el("p", { class: "squad-undo", role: "status" }, m.undo.text + " ",
             el("button", { type: "button", class: "small", onclick: () => { const u = m.undo; m.undo = null; send("restore", { kind: u.kind, id: u.id }).then(redraw); } }, s("undo"))) : null,
           ...m.notices.map((n, i) => el("div", { class: "squad-conflict", role: "alert" },
-            el("p", {}, s("conflict") + " ", el("strong", { text: n.won.value }), n.won.by ? " (" + n.won.by.n + ")" : ""),
-            el("p", {}, s("yours") + " ", el("span", { text: n.lost.value })),
+            el("p", {}, s("conflict") + " ", el("strong", { text: n.won.value, dir: "auto" }), ...(n.won.by ? [" (", bdi(n.won.by.n), ")"] : [])),
+            el("p", {}, s("yours") + " ", el("span", { text: n.lost.value, dir: "auto" })),
             n.mine ? el("button", { type: "button", class: "small", onclick: () => {
               m.notices.splice(i, 1);
               const unit = units[n.key];
@@ -368,11 +372,11 @@
               send("edit", payload).then(redraw);
             } }, s("keep_mine")) : null)),
           deletedList(),
-          m.savedBy ? el("p", { class: "muted small squad-saved", text: s("saved_by") + " " + m.savedBy }) : null,
+          m.savedBy ? el("p", { class: "muted small squad-saved" }, s("saved_by") + " ", bdi(m.savedBy)) : null,
           el("section", { class: "squad-side" },
             el("h3", { text: s("map") }), drawMap(units),
             el("h3", { text: s("checks") }),
-            found.length ? el("ul", { class: "squad-checks" }, ...found.map((c) => el("li", { dataset: { code: c.code } }, s(c.code) + ": ", el("strong", { text: c.label || "?" }))))
+            found.length ? el("ul", { class: "squad-checks" }, ...found.map((c) => el("li", { dataset: { code: c.code } }, s(c.code) + ": ", el("strong", { text: c.label || "?", dir: "auto" }))))
               : el("p", { class: "muted", text: s("no_checks") })),
           options.canSave ? el("p", { class: "inline-row" }, el("button", {
             type: "button", class: "secondary", id: "squad-save",
@@ -462,7 +466,7 @@
         send: (type, payload) => ctx.live.send("action", { item: item.id, type, payload, team }),
       });
       root.replaceChildren(stepBar, el("p", {}, el("button", { type: "button", class: "small secondary", onclick: () => { m.open = null; drawFacilitator(root, m, item, ctx); } }, "← " + s("back_to_teams")),
-        " ", el("strong", { text: s("team_of") + " " + teamLabel(ctx, team, entry) })), inner);
+        " ", el("strong", {}, s("team_of") + " ", bdi(teamLabel(ctx, team, entry)))), inner);
       entry.members = m.teamMembers[team] || [];
       editor(inner, entry, teamCtx, { canSave: true, free: true });
       m.redraw = () => { entry.members = m.teamMembers[team] || []; entry.redraw(); };
@@ -472,13 +476,13 @@
       const strategies = ordered(entry.units, "s:"), roles = ordered(entry.units, "r:"), links = ordered(entry.units, "i:");
       const found = checks(entry.units);
       return el("article", { class: "squad-card", dataset: { team } },
-        el("h3", { text: teamLabel(ctx, team, entry) }),
-        el("p", { class: "small" }, ...(m.teamMembers[team] || []).map((p) => el("span", { class: "badge member", text: p.name }))),
-        el("p", { class: "squad-goal", text: (entry.units.goal && entry.units.goal.text) || "—" }),
+        el("h3", { text: teamLabel(ctx, team, entry), dir: "auto" }),
+        el("p", { class: "small" }, ...(m.teamMembers[team] || []).map((p) => el("span", { class: "badge member", text: p.name, dir: "auto" }))),
+        el("p", { class: "squad-goal", text: (entry.units.goal && entry.units.goal.text) || "—", dir: "auto" }),
         el("p", { class: "small muted", text: strategies.length + " " + s("step2") + " · " + roles.length + " " + s("step3") + " · " + links.length + " " + s("step4") }),
-        el("ul", { class: "small squad-strategies" }, ...strategies.map((x) => el("li", { text: x.title }))),
+        el("ul", { class: "small squad-strategies" }, ...strategies.map((x) => el("li", { text: x.title, dir: "auto" }))),
         drawMap(entry.units, true),
-        found.length ? el("ul", { class: "squad-checks small" }, ...found.map((c) => el("li", { dataset: { code: c.code } }, s(c.code) + ": ", el("strong", { text: c.label || "?" }))))
+        found.length ? el("ul", { class: "squad-checks small" }, ...found.map((c) => el("li", { dataset: { code: c.code } }, s(c.code) + ": ", el("strong", { text: c.label || "?", dir: "auto" }))))
           : el("p", { class: "small muted", text: s("no_checks") }),
         el("button", { type: "button", class: "small", onclick: () => { m.open = team; drawFacilitator(root, m, item, ctx); } }, s("open_team")));
     });
@@ -510,7 +514,7 @@
 
   function projector(root, item, ctx) {
     root.replaceChildren(el("div", { class: "squad-grid" }, ...Object.entries(item.teams || {}).map(([team, entry]) =>
-      el("article", { class: "squad-card" }, el("h3", { text: teamLabel(ctx || { networks: {} }, team, entry) }), el("p", { class: "squad-goal", text: (entry.view.units.goal && entry.view.units.goal.text) || "—" }), drawMap(entry.view.units, true)))));
+      el("article", { class: "squad-card" }, el("h3", { text: teamLabel(ctx || { networks: {} }, team, entry), dir: "auto" }), el("p", { class: "squad-goal", text: (entry.view.units.goal && entry.view.units.goal.text) || "—", dir: "auto" }), drawMap(entry.view.units, true)))));
   }
 
   window.Facilitation.exercises.squad = { participant, facilitator, projector, event, presence, checks, drawMap };
