@@ -8,7 +8,7 @@ from flask import Flask
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
 
-from . import config, db, i18n, plugins, security
+from . import config, db, errors, i18n, plugins, security
 from .live import fanout
 from .live.engine import Engine
 from .live.sockets import LiveNamespace
@@ -29,6 +29,7 @@ def create_app(test_config=None) -> Flask:
     i18n.init_app(app)
     CSRFProtect(app)
     security.init_app(app)
+    errors.init_app(app)
 
     socketio = SocketIO(
         app,
@@ -52,6 +53,10 @@ def create_app(test_config=None) -> Flask:
 
     for module in (auth, admin, console, participant, archive, network, people):
         app.register_blueprint(module.bp)
+    if not app.config["PRODUCTION"]:
+        from .views import dev
+
+        app.register_blueprint(dev.bp)
     for batch in pm.hook.register_blueprints():
         for blueprint in batch or ():
             app.register_blueprint(blueprint)

@@ -205,3 +205,10 @@ def m004_failed_attempts(db):
         CREATE INDEX failed_attempts_key ON failed_attempts(kind, key, at);
         """
     )
+
+
+@core()
+def m005_network_link_secrets(db):
+    """The secret of a network link, encrypted (see ``linkseal``), so it can be shown again.
+    Links issued before this have none: the facilitator issues a new one to see it."""
+    run_script(db, "ALTER TABLE network_links ADD COLUMN secret_sealed TEXT;")

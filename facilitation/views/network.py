@@ -12,12 +12,12 @@ import secrets
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from .. import store
+from .. import linkseal, store
 from ..auth import login_required
 from ..db import get_db, transaction
 from ..plugins import registry
 from . import or_404
-from .archive import render_network_archive
+from .archive import network_link_url, render_network_archive
 from .console import exercise_scripts
 
 bp = Blueprint("network", __name__)
@@ -38,13 +38,6 @@ def network_link_or_404(token: str) -> dict:
 
 def workspaces() -> list:
     return [e for e in registry().exercises.values() if e.workspace]
-
-
-def _link_url(token: str) -> str:
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for("network.home", token=token)
-    return url_for("network.home", token=token, _external=True)
 
 
 @bp.get("/n/<token>")
@@ -84,10 +77,11 @@ def issue(network_id):
     old = [r[0] for r in db.execute(
         "SELECT id FROM network_links WHERE network_id = ? AND revoked_at IS NULL", [network_id])]
     with transaction(db):
-        token = store.issue_network_link(db, network_id, session.get("facilitator_id"))
+        token = store.issue_network_link(db, network_id, session.get("facilitator_id"), seal=linkseal.seal)
     current_app.extensions["facilitation.engine"].drop_link_connections(set(old))
-    # Shown once, in this response only: the server keeps just its hash.
-    return render_network_archive(network_id, "facilitator", new_link=_link_url(token))
+    # Looked up by its hash; kept sealed beside it, so this page can show it again later.
+    return render_network_archive(network_id, "facilitator", link_url=network_link_url(token),
+                                  issued="replaced" if old else "new")
 
 
 @bp.post("/f/networks/<int:network_id>/link/revoke")
