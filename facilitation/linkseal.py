@@ -24,7 +24,8 @@ def _fernet(app) -> Fernet:
     if cached is None or cached[0] != app.config["SECRET_KEY"]:
         secret = app.config["SECRET_KEY"]
         key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=INFO).derive(
-            secret.encode() if isinstance(secret, str) else secret)
+            secret.encode() if isinstance(secret, str) else secret
+        )
         cached = (secret, Fernet(base64.urlsafe_b64encode(key)))
         app.extensions["facilitation.linkseal"] = cached
     return cached[1]

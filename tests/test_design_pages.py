@@ -18,14 +18,17 @@ def erring_app(tmp_path, monkeypatch):
         yield app
 
 
-@pytest.mark.parametrize("code, italian, english", [
-    (400, "La richiesta non è comprensibile", "The request could not be understood"),
-    (403, "Non puoi aprire questa pagina", "You cannot open this page"),
-    (404, "Pagina non trovata", "Page not found"),
-    (405, "Questa pagina non si usa così", "This page cannot be used like this"),
-    (413, "Ciò che hai inviato è troppo grande", "What you sent is too large"),
-    (429, "Troppe richieste", "Too many requests"),
-])
+@pytest.mark.parametrize(
+    "code, italian, english",
+    [
+        (400, "La richiesta non è comprensibile", "The request could not be understood"),
+        (403, "Non puoi aprire questa pagina", "You cannot open this page"),
+        (404, "Pagina non trovata", "Page not found"),
+        (405, "Questa pagina non si usa così", "This page cannot be used like this"),
+        (413, "Ciò che hai inviato è troppo grande", "What you sent is too large"),
+        (429, "Troppe richieste", "Too many requests"),
+    ],
+)
 def test_every_error_is_a_designed_page_in_the_readers_language(erring_app, code, italian, english):
     http = erring_app.test_client()
     response = http.get(f"/abort/{code}")

@@ -13,14 +13,40 @@ from .conftest import connected, join, login, start_meeting
 
 WIDTHS = (360, 1280, 1920)
 # A canvas version of the first demo network, twice (T0 and a later one), for the version and compare pages.
-CANVAS = {"schema": "facilitation.squad/1", "goal": "Una comunità che accoglie", "needs": "Famiglie isolate",
-          "strategies": [{"id": "s1", "title": "Mediazione nelle scuole", "objectives": [{"id": "o1", "text": "Tre sportelli"}]}],
-          "roles": [{"id": "r1", "title": "Mediatore culturale", "organisation": "Cooperativa Ponti",
-                     "profession": "mediatore", "manages": ["s1"]},
-                    {"id": "r2", "title": "Referente scolastico", "organisation": "Istituto comprensivo",
-                     "profession": "docente", "manages": []}],
-          "interactions": [{"id": "i1", "source": "r1", "target": "r2", "what": "casi da seguire",
-                            "channel": "incontro", "frequency": "mensile"}]}
+CANVAS = {
+    "schema": "facilitation.squad/1",
+    "goal": "Una comunità che accoglie",
+    "needs": "Famiglie isolate",
+    "strategies": [
+        {"id": "s1", "title": "Mediazione nelle scuole", "objectives": [{"id": "o1", "text": "Tre sportelli"}]}
+    ],
+    "roles": [
+        {
+            "id": "r1",
+            "title": "Mediatore culturale",
+            "organisation": "Cooperativa Ponti",
+            "profession": "mediatore",
+            "manages": ["s1"],
+        },
+        {
+            "id": "r2",
+            "title": "Referente scolastico",
+            "organisation": "Istituto comprensivo",
+            "profession": "docente",
+            "manages": [],
+        },
+    ],
+    "interactions": [
+        {
+            "id": "i1",
+            "source": "r1",
+            "target": "r2",
+            "what": "casi da seguire",
+            "channel": "incontro",
+            "frequency": "mensile",
+        }
+    ],
+}
 
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 # The innermost elements that stick out on the inline end, to say what pushes the page.
@@ -68,7 +94,8 @@ def add_versions(server) -> None:
         "add_version(db, 1, {'schema': 'facilitation.squad/1', 'canvas': canvas, 'reason': 'closed', 'authors': ['Ada']}, 'Squadra')\n"
         "later = dict(canvas, goal='Una comunità che accoglie e cura')\n"
         "add_version(db, 1, {'schema': 'facilitation.squad/1', 'canvas': later, 'reason': 'saved', 'authors': ['Bo']}, 'Squadra')\n",
-        canvas=CANVAS)
+        canvas=CANVAS,
+    )
 
 
 def test_every_main_view_at_360_1280_and_1920_px_no_sideways_scroll(live_server, new_page, facilitator_page, shot):
@@ -77,9 +104,14 @@ def test_every_main_view_at_360_1280_and_1920_px_no_sideways_scroll(live_server,
     url = live_server.url
 
     visitor = new_page()
-    for name, path in [("home", "/"), ("join", f"/j/{live_server.code}"), ("login", "/f/login"),
-                       ("components", "/dev/components"), ("error-404", "/no/such/page"),
-                       ("error-link-404", "/n/not-a-link-of-anyone")]:
+    for name, path in [
+        ("home", "/"),
+        ("join", f"/j/{live_server.code}"),
+        ("login", "/f/login"),
+        ("components", "/dev/components"),
+        ("error-404", "/no/such/page"),
+        ("error-link-404", "/n/not-a-link-of-anyone"),
+    ]:
         visitor.goto(url + path)
         survey(visitor, name)
     visitor.goto(url + "/")
@@ -159,6 +191,7 @@ def test_every_main_view_at_360_1280_and_1920_px_no_sideways_scroll(live_server,
 
 # Network links ------------------------------------------------------------------------------
 
+
 def issue_link(fac, server) -> str:
     fac.goto(f"{server.url}/f/networks/1/archive")
     fac.click("#issue-link")
@@ -206,7 +239,9 @@ def test_an_open_tab_of_a_revoked_link_says_so_and_its_actions_fail_at_once(live
     expect(fac.locator(".flash")).to_contain_text("revocato")
 
     # The open tab: not "reconnecting" forever, but why, in its language.
-    expect(team.locator("#status")).to_contain_text("Questo link è stato revocato: chiedine uno nuovo al tuo facilitatore")
+    expect(team.locator("#status")).to_contain_text(
+        "Questo link è stato revocato: chiedine uno nuovo al tuo facilitatore"
+    )
     expect(team.locator("body")).to_have_attribute("data-connection", "refused")
     # A role added now fails at once with that explanation (not 48 s later with "check your connection").
     team.locator(".squad-tab").nth(2).click()
@@ -226,13 +261,16 @@ def test_an_open_tab_of_a_revoked_link_says_so_and_its_actions_fail_at_once(live
 
 # Elsewhere ------------------------------------------------------------------------------------
 
+
 def test_the_archive_shows_dates_in_the_readers_language(live_server, facilitator_page):
     live_server.python(
         "meeting = store.meeting(db, values['meeting'])\n"
         "store.add_artifact(db, network_id=1, lab_id=meeting['lab_id'], meeting_id=meeting['id'], item_id=None,\n"
         "                   exercise_type='squad', title='Squadra',\n"
         "                   data={'schema': 'facilitation.squad/1', 'canvas': values['canvas'], 'reason': 'closed', 'authors': ['Ada']})\n",
-        meeting=live_server.meeting_id, canvas=CANVAS)
+        meeting=live_server.meeting_id,
+        canvas=CANVAS,
+    )
     fac = facilitator_page
     fac.goto(f"{live_server.url}/f/networks/1/archive")
     heading = fac.locator("h3", has_text="Incontro 1")
@@ -267,8 +305,7 @@ def test_the_language_changes_on_selection_without_a_button(live_server, new_pag
     expect(page.locator("h1")).to_have_text("Join a meeting")
 
 
-def test_a_participant_moved_to_another_team_is_told_and_the_header_follows(live_server, facilitator_page,
-                                                                            participant):
+def test_a_participant_moved_to_another_team_is_told_and_the_header_follows(live_server, facilitator_page, participant):
     fac = facilitator_page
     start_meeting(fac, live_server)
     ada = participant("Ada", "Ambito di Dalmine", viewport={"width": 360, "height": 800})
@@ -284,7 +321,17 @@ def test_a_participant_moved_to_another_team_is_told_and_the_header_follows(live
 def test_the_components_page_shows_every_component_and_its_dialog_confirms(live_server, new_page, path):
     page = new_page(viewport={"width": 360, "height": 800})
     page.goto(live_server.url + path)
-    for section in ("tokens-colour", "tokens-type", "buttons", "form", "cards", "notices", "dialogs", "empty", "tables"):
+    for section in (
+        "tokens-colour",
+        "tokens-type",
+        "buttons",
+        "form",
+        "cards",
+        "notices",
+        "dialogs",
+        "empty",
+        "tables",
+    ):
         expect(page.locator(f"#{section}")).to_be_visible()
     page.click("#demo-confirm")
     expect(page.locator("dialog.dialog")).to_be_visible()
