@@ -326,7 +326,8 @@ def latest_artifact(db, network_id, exercise_type):
 
 
 # network links -------------------------------------------------------------
-# A network team's access between meetings: only the hash of the secret is stored.
+# A network team's access between meetings: looked up by the hash of the secret; the secret
+# itself only sealed (encrypted, see ``linkseal``) when the caller passes ``seal``.
 
 def issue_network_link(db, network_id, created_by=None, seal=None):
     """Revoke the network's active links and issue a new one; return the secret. ``seal``

@@ -63,7 +63,10 @@ def test_a_network_link_is_sealed_at_rest_and_shown_again(app, seeded, login, db
     http = app.test_client()
     login(http)
     network = seeded["networks"][0]
-    page = http.post(f"/f/networks/{network}/link").get_data(as_text=True)
+    issued = http.post(f"/f/networks/{network}/link")
+    assert issued.status_code == 302  # then the network's page: a reload issues nothing new
+    page = http.get(issued.headers["Location"]).get_data(as_text=True)
+    assert "Il link è pronto" in page
     link = page.split('id="new-link" value="', 1)[1].split('"', 1)[0]
     token = link.rsplit("/n/", 1)[1]
     stored = db.execute("SELECT token_hash, secret_sealed FROM network_links WHERE revoked_at IS NULL").fetchone()

@@ -1,7 +1,8 @@
 """A network team's access between meetings: the network link, its archive, its live workspaces.
 
-The facilitator issues, rotates and revokes a link per network from the network's page;
-only the hash of the secret is stored. Every request with a link checks it again, and
+The facilitator issues, rotates and revokes a link per network from the network's page; the
+secret is looked up by its hash and kept sealed beside it (``linkseal``), so the page can show
+it again. Every request with a link checks it again, and
 revoking a link also disconnects the sockets opened with it.
 """
 
@@ -17,7 +18,7 @@ from ..auth import login_required
 from ..db import get_db, transaction
 from ..plugins import registry
 from . import or_404
-from .archive import network_link_url, render_network_archive
+from .archive import render_network_archive
 from .console import exercise_scripts
 
 bp = Blueprint("network", __name__)
@@ -77,11 +78,13 @@ def issue(network_id):
     old = [r[0] for r in db.execute(
         "SELECT id FROM network_links WHERE network_id = ? AND revoked_at IS NULL", [network_id])]
     with transaction(db):
-        token = store.issue_network_link(db, network_id, session.get("facilitator_id"), seal=linkseal.seal)
+        store.issue_network_link(db, network_id, session.get("facilitator_id"), seal=linkseal.seal)
     current_app.extensions["facilitation.engine"].drop_link_connections(set(old))
-    # Looked up by its hash; kept sealed beside it, so this page can show it again later.
-    return render_network_archive(network_id, "facilitator", link_url=network_link_url(token),
-                                  issued="replaced" if old else "new")
+    # Looked up by its hash; kept sealed beside it, so the network's page shows it again (and a
+    # reload of that page does not issue another one).
+    flash(_("A new link is ready: give it to the network's team. The previous link no longer works.") if old
+          else _("The link is ready: give it to the network's team."), "ok")
+    return redirect(url_for("archive.network", network_id=network_id, _anchor="network-link"))
 
 
 @bp.post("/f/networks/<int:network_id>/link/revoke")

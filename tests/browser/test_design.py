@@ -202,7 +202,7 @@ def test_a_network_link_has_a_copy_button_and_can_be_seen_again(live_server, fac
     fac = facilitator_page
     fac.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     link = issue_link(fac, live_server)
-    expect(fac.locator("#link-issued")).to_contain_text("Il link è pronto")
+    expect(fac.locator(".flash")).to_contain_text("Il link è pronto")
     fac.click("#copy-link")
     expect(fac.locator("#toasts .toast")).to_contain_text("Copiato")
     assert fac.evaluate("navigator.clipboard.readText()") == link
@@ -221,7 +221,7 @@ def test_a_network_link_has_a_copy_button_and_can_be_seen_again(live_server, fac
     expect(fac.locator("#new-link")).to_have_value(link)
     fac.click("#issue-link")
     fac.locator("dialog.dialog [data-role=confirm]").click()
-    expect(fac.locator("#link-issued")).to_contain_text("Il link precedente non funziona più")
+    expect(fac.locator(".flash")).to_contain_text("Il link precedente non funziona più")
     assert fac.locator("#new-link").input_value() != link
 
 
