@@ -81,14 +81,14 @@ def median_ms(action, times: int = RENDERS) -> float:
 
 def measure(app, db, name: str, canvas: dict) -> dict:
     from facilitation import store
+    from facilitation.api.testing import add_version
     from facilitation.db import transaction
     from facilitation_squad.canvas import SCHEMA
-    from facilitation_squad.versions import add_version
 
     with transaction(db):
         network = store.save_network(db, {"name": name})
         for doc in (canvas, changed(canvas)):
-            add_version(db, network, {"schema": SCHEMA, "canvas": doc, "reason": "saved", "authors": ["Bench"]}, "S")
+            add_version(db, network, {"schema": SCHEMA, "canvas": doc, "reason": "saved", "authors": ["Bench"]}, "S", exercise_type="squad")
         token = store.issue_network_link(db, network)
     body = json.dumps({"schema": SCHEMA, "canvas": canvas}).encode()
     http = app.test_client()

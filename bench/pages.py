@@ -165,8 +165,8 @@ def seed(app) -> dict:
 def _squad_versions(db, network_id, rnd, count: int = SQUAD_VERSIONS) -> int:
     """A network's squad canvas saved ``count`` times, at the size of a large team's:
     8 strategies of 3 objectives, 20 roles, 40 interactions, a few changes each time."""
+    from facilitation.api.testing import add_version
     from facilitation_squad.canvas import SCHEMA
-    from facilitation_squad.versions import add_version
 
     strategies = [
         {"id": f"s{n}", "title": f"Strategia {n}", "objectives": [{"id": f"o{n}{k}", "text": f"Obiettivo {n}.{k}"}
@@ -186,7 +186,7 @@ def _squad_versions(db, network_id, rnd, count: int = SQUAD_VERSIONS) -> int:
                   "interactions": interactions}
         strategies[rnd.randrange(8)]["objectives"][0]["text"] += " (rivisto)"
         add_version(db, network_id, {"schema": SCHEMA, "canvas": canvas, "reason": "saved", "authors": ["Ada"]},
-                    "Squadra territoriale")
+                    "Squadra territoriale", exercise_type="squad")
     return count
 
 

@@ -9,7 +9,7 @@ from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import config, db, i18n, plugins, rendering, security, urls
+from . import config, db, errors, i18n, plugins, rendering, security, urls
 from .live import fanout
 from .live.engine import Engine
 from .live.sockets import LiveNamespace
@@ -36,6 +36,7 @@ def create_app(test_config=None) -> Flask:
     i18n.init_app(app)
     CSRFProtect(app)
     security.init_app(app)
+    errors.init_app(app)
 
     socketio = SocketIO(
         app,
@@ -59,6 +60,10 @@ def create_app(test_config=None) -> Flask:
 
     for module in (auth, admin, console, participant, archive, network, people, exercises):
         app.register_blueprint(module.bp)
+    if not app.config["PRODUCTION"]:
+        from .views import dev
+
+        app.register_blueprint(dev.bp)
     for batch in pm.hook.register_blueprints():
         for blueprint in batch or ():
             app.register_blueprint(blueprint)

@@ -223,3 +223,10 @@ def m005_facilitator_sessions(db):
         CREATE INDEX facilitator_sessions_account ON facilitator_sessions(facilitator_id);
         """
     )
+
+
+@core()
+def m006_network_link_secrets(db):
+    """The secret of a network link, encrypted (see ``linkseal``), so it can be shown again.
+    Links issued before this have none: the facilitator issues a new one to see it."""
+    run_script(db, "ALTER TABLE network_links ADD COLUMN secret_sealed TEXT;")

@@ -299,14 +299,17 @@ def is_online(db, participant_id):
 
 
 # network links -------------------------------------------------------------
-# A network team's access between meetings: only the hash of the secret is stored.
+# A network team's access between meetings: looked up by the hash of the secret; the secret
+# itself only sealed (encrypted, see ``linkseal``) when the caller passes ``seal``.
 
-def issue_network_link(db, network_id, created_by=None):
-    """Revoke the network's active links and issue a new one; return the secret (shown once)."""
+def issue_network_link(db, network_id, created_by=None, seal=None):
+    """Revoke the network's active links and issue a new one; return the secret. ``seal``
+    (``linkseal.seal``) encrypts the secret so it can be shown again; without it only the
+    hash is kept and the secret is shown once."""
     revoke_network_links(db, network_id)
     token = new_token()
     db["network_links"].insert({"network_id": network_id, "token_hash": hash_token(token),
-                                "created_by": created_by})
+                                "created_by": created_by, "secret_sealed": seal(token) if seal else None})
     return token
 
 
@@ -327,7 +330,7 @@ def network_link_by_token(db, token):
 
 
 def active_network_link(db, network_id):
-    return row(db, "SELECT id, created_at FROM network_links WHERE network_id = ? AND revoked_at IS NULL",
+    return row(db, "SELECT id, created_at, secret_sealed FROM network_links WHERE network_id = ? AND revoked_at IS NULL",
                [network_id])
 
 

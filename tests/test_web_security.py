@@ -43,7 +43,8 @@ def test_every_post_route_refuses_a_request_without_csrf_token(csrf_app):
                 url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "ABCDEF" if m.group(1) == "code" else "1", rule.rule)
                 response = client.post(url, data={"name": "x", "title": "x", "code": "ABCDEF"})
                 assert response.status_code == 400, (rule.rule, response.status_code)
-                assert b"CSRF" in response.data, rule.rule
+                # The designed error page, saying why (the form had expired), in the person's language.
+                assert b'data-reason="csrf"' in response.data, rule.rule
         assert table_counts(db) == before
 
 

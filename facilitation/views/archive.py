@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, url_for
 
-from .. import artifacts, rendering, store
+from .. import artifacts, linkseal, rendering, store
 from ..access import Access, link_token
 from ..auth import login_required
 from ..db import get_db
@@ -36,10 +36,21 @@ def render_network_archive(network_id, viewer: str, **extra):
                                                                      access=access)
                 for s in (batch or ())]
     if viewer == "facilitator":
-        extra.setdefault("link", store.active_network_link(db, network_id))
+        link = extra.setdefault("link", store.active_network_link(db, network_id))
+        if link and "link_url" not in extra:
+            secret = linkseal.unseal(link["secret_sealed"])
+            extra["link_url"] = network_link_url(secret) if secret else None
         extra.setdefault("workspaces", [e for e in reg.exercises.values() if e.workspace])
     return render_template("archive/network.html", network=network, labs=labs, sections=sections, viewer=viewer,
                            **extra)
+
+
+def network_link_url(token: str) -> str:
+    """The full address of a network link, on the public URL when one is configured."""
+    base = current_app.config.get("PUBLIC_URL")
+    if base:
+        return base.rstrip("/") + url_for("network.home", token=token)
+    return url_for("network.home", token=token, _external=True)
 
 
 @bp.get("/<int:network_id>/archive")

@@ -1,7 +1,8 @@
 """A network team's access between meetings: the network link, its archive, its live workspaces.
 
-The facilitator issues, rotates and revokes a link per network from the network's page;
-only the hash of the secret is stored. Every request with a link checks it again, and
+The facilitator issues, rotates and revokes a link per network from the network's page; the
+secret is looked up by its hash and kept sealed beside it (``linkseal``), so the page can show
+it again. Every request with a link checks it again, and
 revoking a link also disconnects the sockets opened with it.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from .. import store
+from .. import linkseal, store
 from ..access import network_link_or_404
 from ..auth import login_required
 from ..db import get_db, transaction
@@ -24,13 +25,6 @@ bp = Blueprint("network", __name__)
 
 def workspaces() -> list:
     return [e for e in registry().exercises.values() if e.workspace]
-
-
-def _link_url(token: str) -> str:
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for("network.home", token=token)
-    return url_for("network.home", token=token, _external=True)
 
 
 @bp.get("/n/<token>")
@@ -69,10 +63,13 @@ def issue(network_id):
     or_404(store.network(db, network_id))
     with transaction(db):
         old = store.active_link_ids(db, network_id)
-        token = store.issue_network_link(db, network_id, session.get("facilitator_id"))
+        store.issue_network_link(db, network_id, session.get("facilitator_id"), seal=linkseal.seal)
     current_app.extensions["facilitation.engine"].close_links(old)
-    # Shown once, in this response only: the server keeps just its hash.
-    return render_network_archive(network_id, "facilitator", new_link=_link_url(token))
+    # Looked up by its hash; kept sealed beside it, so the network's page shows it again (and a
+    # reload of that page does not issue another one).
+    flash(_("A new link is ready: give it to the network's team. The previous link no longer works.") if old
+          else _("The link is ready: give it to the network's team."), "ok")
+    return redirect(url_for("archive.network", network_id=network_id, _anchor="network-link"))
 
 
 @bp.post("/f/networks/<int:network_id>/link/revoke")

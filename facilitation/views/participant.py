@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from .. import store
 from ..db import get_db, transaction
+from ..live.rooms import network_of_team
 from ..live.sockets import participant_cookie
 from ..schema import clean_text, parse_int
 from ..throttle import CODE
@@ -22,23 +23,35 @@ def home():
     return render_template("participant/home.html")
 
 
-def _too_many_codes():
+def _too_many_codes(typed: str = ""):
     flash(_("Too many wrong codes. Try again in a few minutes."), "error")
-    return render_template("participant/home.html"), 429
+    return render_template("participant/home.html", code=typed), 429
 
 
 @bp.post("/join")
 def join_by_code():
     address = request.remote_addr or ""
     db = get_db()
+    typed = clean_text(request.form.get("code", ""))[:20]
     if CODE.blocked(db, address):
-        return _too_many_codes()
-    meeting = store.meeting_by_code(db, request.form.get("code", "")[:20])
+        return _too_many_codes(typed)
+    meeting = store.meeting_by_code(db, typed)
     if meeting is None or meeting["state"] == "ended":
         CODE.fail(db, address)
-        flash(_("No running meeting has this code. Check it and try again."), "error")
-        return render_template("participant/home.html"), 404
+        # What was typed stays in the field, to be corrected rather than typed again.
+        return render_template("participant/home.html", code=typed,
+                               code_error=_("No running meeting has this code. Check it and try again.")), 404
     return redirect(url_for("participant.join", code=meeting["join_code"]))
+
+
+def team_names(db, meeting) -> dict[int, str]:
+    """Names of the networks whose teams a participant of this meeting can be moved to (a team
+    is named after its network), so the live page can say which team the person is in now."""
+    names = {n["id"]: n["name"] for n in store.lab_networks(db, meeting["lab_id"])}
+    for network_id in store.networks_present(db, meeting["id"]):
+        if network_id not in names:
+            names[network_id] = store.network(db, network_id)["name"]
+    return names
 
 
 
@@ -66,8 +79,9 @@ def join(code):
     if person and person["admitted"] == store.REFUSED:
         return render_template("participant/refused.html", meeting=meeting), 403
     if person:
-        return render_template("participant/live.html", meeting=meeting, me=person,
-                               network=store.network(db, person["network_id"]) if person["network_id"] else None)
+        names = team_names(db, meeting)
+        return render_template("participant/live.html", meeting=meeting, me=person, networks_map=names,
+                               team_name=names.get(network_of_team(person["team"]) or person["network_id"]))
     if meeting["state"] == "ended":
         return render_template("participant/ended.html", meeting=meeting), 410
     networks = store.lab_networks(db, meeting["lab_id"])

@@ -55,17 +55,34 @@
       this.pending = new Map();
       this.statusNode = document.getElementById("status");
       this.connectedOnce = false;
+      // What a refusal means on this page, e.g. "link_revoked" on a network link's workspace.
+      this.refusedKey = options.refusedKey || "refused";
+      this.refused = null;
+      this.retriedAfterServerClose = false;
       this.socket = io({
         auth: (cb) => cb(Object.assign({ meeting: this.meeting, role: this.role, since: this.seq },
           options.auth ? options.auth() : {})),
         reconnectionDelay: 500,
         reconnectionDelayMax: 4000,
       });
-      this.socket.on("connect", () => this.setStatus("connected"));
-      this.socket.on("disconnect", () => this.setStatus("reconnecting"));
+      this.socket.on("connect", () => {
+        this.retriedAfterServerClose = false;
+        this.setStatus("connected");
+      });
+      this.socket.on("disconnect", (reason) => {
+        this.setStatus("reconnecting");
+        // The server closed this connection (a revoked link, for one): the client does not
+        // reconnect by itself. Try once, so that the server's refusal, in this page's
+        // language, is shown instead of "reconnecting" forever.
+        if (reason === "io server disconnect" && !this.retriedAfterServerClose) {
+          this.retriedAfterServerClose = true;
+          this.socket.connect();
+        }
+      });
       this.socket.on("connect_error", (err) => {
         // A refusal by the server is final (the socket stops retrying); a network error is not.
-        this.setStatus(this.socket.active ? "reconnecting" : "refused", err && err.message);
+        if (this.socket.active) this.setStatus("reconnecting");
+        else this.refuse(err && err.message);
       });
       this.socket.on("snapshot", (snap) => {
         this.seen(snap.seq);
@@ -101,8 +118,22 @@
     setStatus(state, detail) {
       document.body.dataset.connection = state;
       if (!this.statusNode) return;
-      this.statusNode.textContent = state === "connected" ? "" : t(state) + (state === "refused" && detail ? " (" + detail + ")" : "");
+      const text = state === "refused" ? t(this.refusedKey) : t(state);
+      this.statusNode.textContent = state === "connected" ? "" : text + (state === "refused" && detail ? " (" + detail + ")" : "");
       this.statusNode.className = "status status-" + state;
+    }
+
+    /* The server refused this page's connection: say why, and fail every pending action at
+       once with that explanation (nothing will deliver them). */
+    refuse(detail) {
+      this.refused = { code: "refused", message: t(this.refusedKey) };
+      this.setStatus("refused", detail);
+      for (const entry of this.pending.values()) {
+        clearTimeout(entry.timer);
+        entry.reject(this.refused);
+      }
+      this.pending.clear();
+      this.call("refused", this.refused);
     }
 
     /* Emit an event whose ack is {ok, seq, ...}; resolves with the ack, or
@@ -121,6 +152,11 @@
       const entry = this.pending.get(cid);
       if (!entry) return;
       clearTimeout(entry.timer);
+      if (this.refused) {
+        this.pending.delete(cid);
+        entry.reject(this.refused);
+        return;
+      }
       if (Date.now() - entry.started > GIVE_UP_MS) {
         this.pending.delete(cid);
         entry.reject({ code: "not_sent", message: t("not_sent") });
@@ -212,5 +248,10 @@
     }
   }
 
-  window.Facilitation = { Live, el, bdi, t, startTimer, renderExercise, applyEvent, exercises: {} };
+  /* A short message that needs no answer (see page.js). */
+  function toast(text) {
+    if (window.FacilitationPage) window.FacilitationPage.toast(text);
+  }
+
+  window.Facilitation = { Live, el, bdi, t, startTimer, renderExercise, applyEvent, toast, exercises: {} };
 })();

@@ -1,11 +1,14 @@
 /* The participant page: follows the facilitator's current exercise live. */
 (function () {
   "use strict";
-  const { Live, el, t, startTimer, renderExercise, applyEvent } = window.Facilitation;
+  const { Live, el, bdi, t, startTimer, renderExercise, applyEvent } = window.Facilitation;
   const root = document.getElementById("participant");
   const stage = document.getElementById("exercise");
   const title = document.getElementById("current-title");
   const notice = document.getElementById("notice");
+  const myTeam = document.getElementById("my-team");
+  const networkNames = JSON.parse(document.getElementById("network-names").textContent);
+  let team = null;
   let meeting = null;
   let item = null;
   const personal = {};
@@ -16,6 +19,7 @@
     on: {
       snapshot(snap) {
         ctx.me = snap.me;
+        showTeam(snap.me && snap.me.team);
         Object.assign(personal, snap.personal || {});
         show(snap.meeting, snap.item);
       },
@@ -54,6 +58,21 @@
       renderExercise(stage, "participant", item, ctx);
     },
   };
+
+  /* The header names the person's current team (a team is named after its network); when the
+     facilitator moves the person, a snapshot brings the new team and a toast says so. */
+  function showTeam(newTeam) {
+    const match = /^n(\d+)$/.exec(newTeam || "");
+    const name = match ? networkNames[match[1]] : null;
+    if (name) {
+      const [before, after] = t("team_label").split("%(name)s");
+      myTeam.replaceChildren(before, bdi(name), after || "");
+    }
+    if (team !== null && newTeam && newTeam !== team && name) {
+      window.Facilitation.toast(t("moved_team").replace("%(name)s", name));
+    }
+    if (newTeam) team = newTeam;
+  }
 
   function show(newMeeting, newItem) {
     meeting = newMeeting;

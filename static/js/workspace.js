@@ -15,6 +15,8 @@
   const live = new Live({
     meeting: null,
     role: "network",
+    // A refused network link was revoked or replaced since this page opened.
+    refusedKey: link ? "link_revoked" : "refused",
     auth: () => (link ? { link, name: nameInput ? nameInput.value.trim() : "" } : { network: Number(root.dataset.network) }),
     on: {
       snapshot(snap) {

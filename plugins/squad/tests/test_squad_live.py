@@ -172,7 +172,7 @@ def test_versions_on_save_and_lock_and_next_meeting_starts_from_latest(sockets, 
 def issue_link(app, login, network_id):
     http = app.test_client()
     login(http)
-    page = http.post(f"/f/networks/{network_id}/link").get_data(as_text=True)
+    page = http.post(f"/f/networks/{network_id}/link", follow_redirects=True).get_data(as_text=True)
     token = page.split('id="new-link" value="', 1)[1].split('"', 1)[0].rsplit("/n/", 1)[1]
     return http, token
 
