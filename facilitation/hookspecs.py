@@ -32,6 +32,11 @@ def network_archive_sections(network_id, viewer, access):
 
 
 @hookspec
+def network_journey_sections(network_id, viewer, access):
+    """Return a list of ``(order, title, html)`` sections a plugin adds to a network's journey page (its path since T0)."""
+
+
+@hookspec
 def meeting_closed(meeting_id):
     """Called after a meeting has ended and its exercises are archived, inside the same transaction."""
 

@@ -18,6 +18,7 @@ from flask import session
 from flask_babel import gettext, lazy_gettext, ngettext, pgettext
 
 from .. import artifacts as _artifacts
+from .. import charts as _charts
 from .. import db as _db
 from .. import store as _store
 from ..access import Access, link_token, network_route
@@ -47,7 +48,7 @@ from ..text import markdown_cell, neutral_cell
 __all__ = [
     "ARCHIVE", "EVERYONE", "FACILITATOR", "FACILITATORS", "PARTICIPANT", "PROJECTOR", "SELF", "TEAM",
     "Access", "Action", "ActionError", "ActionSpec", "Actor", "Control", "clean_text", "Exercise", "Field", "Outcome", "State",
-    "ValidationError", "add_version", "current_facilitator", "database", "gettext", "hookimpl", "latest_version",
+    "ValidationError", "add_version", "chart", "chart_svg", "current_facilitator", "database", "gettext", "hookimpl", "latest_version",
     "lazy_gettext", "link_token", "login_required", "markdown_cell", "network", "network_route", "neutral_cell",
     "ngettext", "participants", "pgettext",
     "transaction", "translations_folder", "version", "versions",
@@ -81,6 +82,19 @@ def add_version(network_id: int, exercise_type: str, title: str, data: dict) -> 
     """Store a new version made outside a meeting (an import, say); call inside ``transaction()``."""
     return _artifacts.add_artifact(_db.get_db(), network_id=network_id, lab_id=None, meeting_id=None, item_id=None,
                                    exercise_type=exercise_type, title=title, data=data)
+
+
+def chart(spec: dict, *, title: str, headers: list, rows: list[list], kind: str = "vega-lite",
+          caption: str = ""):
+    """A chart (a Vega-Lite spec, or a Vega one with ``kind="vega"``) drawn on the server as SVG,
+    with its title and its table alternative, as a ``<figure>`` (``Markup``) for pages and
+    printed reports alike. ``headers`` and ``rows`` are the table: every figure of the chart."""
+    return _charts.figure(spec, title=title, headers=headers, rows=rows, kind=kind, caption=caption)
+
+
+def chart_svg(spec: dict, kind: str = "vega-lite") -> str:
+    """Only the drawing of a chart, as SVG text (give it a table elsewhere)."""
+    return _charts.svg(spec, kind)
 
 
 def participants(meeting_id: int) -> list[dict]:
