@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 from collections import Counter
 from urllib.parse import urlencode
@@ -88,9 +89,31 @@ def table_counts(db) -> dict:
 
 
 def clear_error(ack) -> bool:
+    """A refusal with a stable code and a message for people; never "something went wrong"."""
     return (isinstance(ack, dict) and ack.get("ok") is False and isinstance(ack.get("error"), dict)
             and isinstance(ack["error"].get("code"), str) and isinstance(ack["error"].get("message"), str)
-            and ack["error"]["message"] != "")
+            and ack["error"]["message"] != "" and ack["error"]["code"] != "server_error")
+
+
+class Errors(logging.Handler):
+    """Every record logged at ERROR or above (an exception logged by a handler, say)."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def logged_errors():
+    """No input of these tests may make the server log an error or a traceback."""
+    handler = Errors()
+    logging.getLogger().addHandler(handler)
+    yield handler.records
+    logging.getLogger().removeHandler(handler)
+    assert [r.getMessage() for r in handler.records] == []
 
 
 @pytest.fixture
@@ -296,3 +319,24 @@ def test_squad_import_of_malformed_files(app, seeded, db, facilitator_http, raw)
     STATS["POST squad.f_import_json"] += 1
     assert response.status_code < 500
     assert table_counts(db) == before, "a malformed export was imported"
+
+
+@pytest.mark.parametrize("network", [True, 2**63, -1, 0, "1", 1.0])
+def test_a_facilitators_network_connection_needs_a_real_network_id(app, seeded, login, network):
+    """``{role: "network", network: true}`` once opened the team ``nTrue``."""
+    http = app.test_client()
+    login(http)
+    client = app.extensions["socketio"].test_client(app, flask_test_client=http,
+                                                    auth={"role": "network", "network": network})
+    assert not client.is_connected()
+    good = app.extensions["socketio"].test_client(app, flask_test_client=http,
+                                                  auth={"role": "network", "network": seeded["networks"][0]})
+    assert good.is_connected()
+    good.disconnect()
+
+
+def test_sync_answers_a_list_when_nothing_was_missed(live, seeded):
+    ada = live["ada"]
+    current = ada.emit("sync", {"since": 0}, callback=True)["seq"]
+    caught_up = ada.emit("sync", {"since": current}, callback=True)
+    assert caught_up["ok"] and caught_up["missed"] == []

@@ -108,6 +108,7 @@ def cluster(tmp_path):
     try:
         servers = start_ours(tmp_path, database, "eventlet", processes=2, message_queue=redis.url, secret=SECRET)
         yield {
+            "database": str(database),
             "urls": servers.urls,
             "meeting": meeting,
             "item": item,
