@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import socketio
 
 from facilitation import store
 from facilitation.db import borrowed, transaction
 
-from .test_scale_out import PASSWORD, Recorder, _facilitator, _form, _participant, _request, _wait, cluster  # noqa: F401
+from . import test_scale_out
+from .test_scale_out import PASSWORD, Recorder, _facilitator, _form, _request, _wait, two_processes
+
+pytestmark = test_scale_out.pytestmark
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    with two_processes(tmp_path) as running:
+        yield running
 
 
 class Closable(Recorder):

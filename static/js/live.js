@@ -226,11 +226,37 @@
       return;
     }
     try {
-      renderer[audience](root, item, ctx);
+      keepingWhatIsTyped(root, () => renderer[audience](root, item, ctx));
     } catch (err) {
       // One exercise's script failing must not take the page down.
       root.replaceChildren(el("p", { class: "notice", role: "status", text: t("unknown_exercise") }));
       console.error(err);
+    }
+  }
+
+  /* Live pushes redraw an exercise while people type in it: what they typed in a field (found
+     again by its id), the focus and the caret stay where they were, so a results push never
+     wipes half an answer or sends the next keystrokes nowhere. */
+  const TYPED = ["checkbox", "radio", "hidden", "submit", "button", "file"];
+  function keepingWhatIsTyped(root, render) {
+    const active = document.activeElement;
+    const focus = active && active !== root && root.contains(active) && active.id ? active : null;
+    const caret = focus && typeof focus.selectionStart === "number" ? [focus.selectionStart, focus.selectionEnd] : null;
+    const drafts = [...root.querySelectorAll("input[id], textarea[id]")]
+      .filter((f) => !TYPED.includes(f.type) && f.value !== f.defaultValue)
+      .map((f) => [f.id, f.value]);
+    render();
+    const find = (id) => root.querySelector("#" + CSS.escape(id));
+    for (const [id, value] of drafts) {
+      const field = find(id);
+      if (field && !field.disabled && field.value === field.defaultValue) field.value = value;
+    }
+    if (focus) {
+      const field = find(focus.id);
+      if (field && !field.disabled && document.activeElement !== field) {
+        field.focus({ preventScroll: true });
+        if (caret) try { field.setSelectionRange(caret[0], caret[1]); } catch (e) { /* not a text field */ }
+      }
     }
   }
 
