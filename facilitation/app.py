@@ -9,7 +9,7 @@ from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
 
 from . import config, db, i18n, plugins, security
-from .live import fanout
+from .live import fanout, inbound
 from .live.engine import Engine
 from .live.sockets import LiveNamespace
 
@@ -38,6 +38,7 @@ def create_app(test_config=None) -> Flask:
         cors_allowed_origins=app.config.get("SOCKET_ORIGINS") or None,
         manage_session=False,
     )
+    inbound.install(app, socketio.server)  # every inbound frame counted and checked before any handler
     if app.config["TRUSTED_PROXIES"]:
         # Outside the Socket.IO middleware, so live connections see the client's address too.
         from werkzeug.middleware.proxy_fix import ProxyFix
