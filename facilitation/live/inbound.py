@@ -186,7 +186,7 @@ class Inbound:
         account.bytes -= size
         return account.messages >= 0 and account.bytes >= 0
 
-    def frame(self, eio_sid: str, data) -> str:
+    def frame(self, eio_sid: str, data, polling: bool = False) -> str:
         """A frame as the transport hands it over: ``OK`` to pass it on to Engine.IO, ``DROP``
         (answered here) or ``CLOSE``."""
         account = self.accounts.get(eio_sid)
@@ -200,7 +200,7 @@ class Inbound:
             self._send_error(eio_sid, "over_budget", _l_over_budget)
             self.close(eio_sid, account, penalty=True)
             return CLOSE
-        if isinstance(data, str) and not engineio_packet_ok(data):
+        if isinstance(data, str) and not engineio_packet_ok(data, polling):
             return self._malformed(eio_sid, account)
         return OK
 
@@ -232,7 +232,7 @@ class Inbound:
             self._malformed(sid, account)
             return "Malformed payload."
         for data in packets:
-            verdict = self.frame(sid, data)
+            verdict = self.frame(sid, data, polling=True)
             if verdict == CLOSE:
                 return "Closed."
             if verdict == DROP:
@@ -346,15 +346,17 @@ def _l_over_budget() -> str:
     return _("Too much was sent too fast: this connection is closed.")
 
 
-def engineio_packet_ok(data: str) -> bool:
-    """Whether Engine.IO can decode this text packet without an exception: a known type, a
-    MESSAGE that carries a Socket.IO packet type, anything else short."""
+def engineio_packet_ok(data: str, polling: bool = False) -> bool:
+    """Whether this text packet is one a client sends and Engine.IO decodes without an exception:
+    CLOSE, PONG, a MESSAGE carrying a Socket.IO packet type and, on a websocket, the PING and
+    UPGRADE of its handshake. (Over long-polling Engine.IO answers any other type by closing the
+    connection and waiting for a poll that may never come.)"""
     if not data:
         return False
     kind = data[0]
     if kind == "4":
         return len(data) > 1 and data[1] in "0123456"
-    return kind in "0123456" and len(data) <= CONTROL_MAX
+    return kind in ("13" if polling else "1235") and len(data) <= CONTROL_MAX
 
 
 def counted_websocket(gate: Inbound, inner):
