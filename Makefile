@@ -9,7 +9,7 @@ export FACILITATION_INSTANCE ?= $(CURDIR)/instance
 # Only folders that exist (bench/ may be absent from a checkout).
 LINT_PATHS := $(wildcard facilitation plugins tests bench) wsgi.py
 
-.PHONY: run test install deps-test vendor translations messages lint bench bench-full clean
+.PHONY: run test install deps-test vendor translations messages lint bench bench-full bench-hostile clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -73,6 +73,11 @@ bench: install
 
 bench-full: install
 	$(BIN)/python -m bench --scenarios poll,canvas --modes eventlet,gevent,threading --processes 1,2 --micro --pages --nginx
+
+# 200 voters beside anonymous floods (1 and 20 flooders; 1 KB, 8 KB, 60 KB frames), ours and bare,
+# and what a received websocket byte costs each implementation.
+bench-hostile: install
+	$(BIN)/python -m bench --scenarios hostile --wscost
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor test-artifacts bench/results

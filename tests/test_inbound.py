@@ -319,6 +319,7 @@ def test_reserved_and_malformed_through_the_test_client(app, sockets, seeded):
     before = set(engine.connections)
     ack = ada.emit("disconnect", callback=True)
     assert ack["error"]["code"] == "reserved_event"
+    assert "riservato" in ack["error"]["message"]  # in the person's language, Italian by default
     assert set(engine.connections) == before and ada.is_connected()
     ack = ada.emit("connect", {"meeting": seeded["meeting"]}, callback=True)
     assert ack["error"]["code"] == "reserved_event"

@@ -1,0 +1,125 @@
+"""Hostile load for ``--scenarios hostile``: anonymous websocket floods, and a page prober.
+
+A flooder is what issue reports describe: no cookie, no Socket.IO auth, a raw
+Engine.IO websocket sending ``42["x","AAA..."]`` frames (masked once in
+advance) as fast as the socket takes them, in batches of about 256 KB. When the
+server closes the connection or refuses a new one, it connects again at once.
+Each flooder binds its own source address (127.0.0.2, 127.0.0.3, ...), as
+separate attackers would have. All flooders run as threads of one process
+(sending prebuilt bytes releases the GIL), so 20 of them do not take 20 cores.
+
+The prober fetches ``GET /`` every 100 ms, one request after the other, and
+keeps each latency: what a person opening a page meanwhile waits.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from .stats import Histogram
+from .wscost import frame, handshake
+
+PATH = "/socket.io/?EIO=4&transport=websocket"
+BATCH = 256 * 1024
+
+
+def flooder(port: int, source: str, frame_size: int, stop_at: float, out: dict) -> None:
+    payload = b'42["x","' + b"A" * max(0, frame_size - 10) + b'"]'
+    one = frame(payload)
+    batch = one * max(1, BATCH // len(one))
+    while time.monotonic() < stop_at:
+        try:
+            sock = handshake(port, path=PATH, source=source)
+        except ConnectionError:  # refused (an HTTP status other than 101) or closed at once
+            out["refused"] += 1
+            continue
+        except OSError:
+            out["errors"] += 1
+            time.sleep(0.01)
+            continue
+        out["connections"] += 1
+        sock.settimeout(2.0)
+        try:
+            while time.monotonic() < stop_at:
+                try:
+                    sock.sendall(batch)
+                except TimeoutError:  # the server reads slower than this: keep pushing
+                    continue
+                out["bytes"] += len(batch)
+                out["frames"] += len(batch) // len(one)
+        except OSError:  # closed by the server
+            out["closed"] += 1
+        finally:
+            sock.close()
+
+
+def _main(conn, port: int, connections: int, frame_size: int, seconds: float) -> None:
+    stop_at = time.monotonic() + seconds
+    counts = [{"connections": 0, "refused": 0, "errors": 0, "closed": 0, "bytes": 0, "frames": 0}
+              for _ in range(connections)]
+    threads = [threading.Thread(target=flooder, args=(port, f"127.0.0.{2 + k}", frame_size, stop_at, counts[k]),
+                                daemon=True) for k in range(connections)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(seconds + 30)
+    elapsed = time.monotonic() - started
+    total = {key: sum(c[key] for c in counts) for key in counts[0]}
+    total["seconds"] = elapsed
+    total["mb_per_s"] = total["bytes"] / 2**20 / max(1e-6, elapsed)
+    conn.send(total)
+
+
+class Flood:
+    """``connections`` flooders of ``frame_size``-byte frames against ``url`` for ``seconds``."""
+
+    def __init__(self, url: str, connections: int, frame_size: int, seconds: float):
+        port = int(url.rsplit(":", 1)[1])
+        ctx = multiprocessing.get_context("spawn")
+        self.pipe, theirs = ctx.Pipe()
+        self.proc = ctx.Process(target=_main, args=(theirs, port, connections, frame_size, seconds), daemon=True)
+        self.proc.start()
+        self.seconds = seconds
+
+    def result(self) -> dict:
+        if not self.pipe.poll(self.seconds + 60):
+            self.proc.kill()
+            return {"failed": "the flood process gave no result"}
+        found = self.pipe.recv()
+        self.proc.join(10)
+        return found
+
+
+class Prober:
+    """``GET url`` every ``every`` seconds in a thread, until ``stop()``."""
+
+    def __init__(self, url: str, every: float = 0.1):
+        self.url, self.every = url, every
+        self.hist = Histogram()
+        self.failures = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            t0 = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.url, timeout=60) as answer:
+                    answer.read()
+                self.hist.add(time.monotonic() - t0)
+            except urllib.error.HTTPError:
+                self.hist.add(time.monotonic() - t0)  # an answer all the same (the bare server's 404)
+            except OSError:  # timeouts included
+                self.failures += 1
+            self._stop.wait(max(0.0, self.every - (time.monotonic() - t0)))
+
+    def stop(self) -> dict:
+        self._stop.set()
+        self._thread.join(70)
+        return {**self.hist.summary_ms(), "count": self.hist.count, "failures": self.failures}
