@@ -133,7 +133,8 @@ def cases(args) -> list[dict]:
     return out
 
 
-HOSTILE_FLOODS = ["1x1024", "1x8192", "1x61440", "20x1024", "20x8192", "20x61440"]
+# 0x0: the same run without flooders, to tell the flood from the machine.
+HOSTILE_FLOODS = ["0x0", "1x1024", "1x8192", "1x61440", "20x1024", "20x8192", "20x61440"]
 
 
 def _flood(spec: str) -> dict:
@@ -144,6 +145,8 @@ def _flood(spec: str) -> dict:
 def _flood_label(flood: dict | None) -> str:
     if not flood:
         return ""
+    if not flood["connections"]:
+        return " no flood"
     size = flood["frame"]
     return f" {flood['connections']}x{size // 1024 if size >= 1024 else size}{'KB' if size >= 1024 else 'B'}"
 

@@ -202,17 +202,19 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
         shares = [[e for e in schedule if e[0] % case["client_procs"] == k] for k in range(case["client_procs"])]
         flood = prober = None
         if case.get("flood"):  # hostile: the flood starts 1.5 s before the burst and outlasts it
-            flood = Flood(urls[0], case["flood"]["connections"], case["flood"]["frame"], case["window"] + 4.5)
+            if case["flood"]["connections"]:
+                flood = Flood(urls[0], case["flood"]["connections"], case["flood"]["frame"], case["window"] + 4.5)
             prober = Prober(urls[0] + "/")
         await asyncio.sleep(1.0)
         t0 = time.monotonic() + 0.5
         cpu2 = srv.cpu()
         profilers = _profile(srv, case) if case.get("profile") else []
         burst = await pool.ask("burst", lambda k: (t0, shares[k]))
-        if flood is not None:
+        if prober is not None:
             out["page_ms"] = prober.stop()
-            out["flood_result"] = await asyncio.get_running_loop().run_in_executor(None, flood.result)
             out["dropped"] = sum(r.get("disconnected", 0) for r in burst)
+        if flood is not None:
+            out["flood_result"] = await asyncio.get_running_loop().run_in_executor(None, flood.result)
         acks = [a for r in burst for a in r["acks"]]
         out["client_cpu_pct"] = [round(r["cpu_pct"]) for r in burst]
         lag = Histogram()

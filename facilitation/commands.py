@@ -130,6 +130,9 @@ def _serve(app, mode, host, port, max_connections):
     if mode == "eventlet":
         import eventlet.wsgi
 
+        from .live.inbound import guard
+
+        listener = guard(app, listener)  # a flooding address's retries closed at accept (live/inbound.py)
         eventlet.wsgi.server(listener, app, max_size=max_connections, log_output=False)
     else:
         from gevent import pywsgi

@@ -27,6 +27,7 @@ from facilitation.live.websocket import unmask
 from .liveserver import FormClient, LiveServer, facilitator, join_participants, wait_until
 
 DEADLINE = 3  # SOCKET_AUTH_DEADLINE of the test server
+REFUSED = (websocket.WebSocketBadStatusException, websocket.WebSocketConnectionClosedException, ConnectionError)
 PENALTY = 3  # SOCKET_PENALTY_SECONDS
 
 
@@ -240,8 +241,8 @@ def test_a_flooding_connection_is_closed_while_a_bystander_is_served(server):
     assert flooder.closed_by_server(), f"still open after {sent} frames"
     ack = bystander.vote(item, 3)
     assert ack["ok"] is True, ack
-    # Its address waits before it may connect again; other addresses do not.
-    with pytest.raises(websocket.WebSocketBadStatusException):
+    # Its address waits before it may connect again (reset at accept, or 429); other addresses do not.
+    with pytest.raises(REFUSED):
         Raw(server, source="127.0.0.2")
     other = Raw(server, source="127.0.0.3")
     other.close()
@@ -254,7 +255,7 @@ def _connects(server, source: str) -> bool:
     try:
         Raw(server, source=source).close()
         return True
-    except websocket.WebSocketBadStatusException:
+    except REFUSED:
         time.sleep(0.2)
         return False
 
@@ -324,3 +325,24 @@ def test_reserved_and_malformed_through_the_test_client(app, sockets, seeded):
     ack = ada.emit("connect", {"meeting": seeded["meeting"]}, callback=True)
     assert ack["error"]["code"] == "reserved_event"
     assert set(engine.connections) == before
+
+
+def test_a_penalised_address_gets_429_before_engineio(app):
+    """Behind a proxy (or under gunicorn) the listener cannot tell addresses apart: the penalty
+    is answered at the first line of the Engine.IO request instead."""
+    gate = app.extensions["facilitation.inbound"]
+    gate._penalty["203.0.113.9"] = time.monotonic() + 60
+    answers = []
+
+    def start_response(status, headers):
+        answers.append((status, dict(headers)))
+
+    def request(address, query="EIO=4&transport=websocket"):
+        environ = {"REQUEST_METHOD": "GET", "QUERY_STRING": query, "REMOTE_ADDR": address, "PATH_INFO": "/socket.io/"}
+        return gate.handle_request(environ, start_response)
+
+    assert request("203.0.113.9") == [b"Too many requests."]
+    status, headers = answers[-1]
+    assert status.startswith("429") and 0 < int(headers["Retry-After"]) <= 60
+    request("203.0.113.10")  # another address reaches Engine.IO
+    assert not answers[-1][0].startswith("429")

@@ -7,7 +7,8 @@ hostile client can make that cost anything. Here, ahead of it:
   in bytes, where the transport hands it over (a websocket frame, each packet
   of a long-polling POST), before it is decoded; a connection past its budget
   gets an ``error`` event ``over_budget`` and is closed, and for
-  ``SOCKET_PENALTY_SECONDS`` its address may not open another one;
+  ``SOCKET_PENALTY_SECONDS`` its address may not open another one (HTTP 429,
+  answered before Engine.IO looks at the request);
 - **until it authenticates** (its Socket.IO ``connect`` is accepted) a
   connection has a small fixed allowance and ``SOCKET_AUTH_DEADLINE`` seconds;
   an address may hold only ``SOCKET_PENDING_PER_ADDRESS`` such connections;
@@ -28,6 +29,9 @@ same under eventlet, gevent, threading and Flask-SocketIO's test client.
 from __future__ import annotations
 
 import io
+import math
+import socket
+import struct
 import threading
 import time
 import urllib.parse
@@ -109,7 +113,7 @@ class Inbound:
         with self._lock:
             until = self._penalty.get(address)
             if until is not None and until > now:
-                return False  # 401 before any websocket handshake
+                return False  # 401 before any websocket handshake (handle_request refuses most earlier)
             if self._pending.get(address, 0) >= self.pending_cap:
                 return False
             self._pending[address] = self._pending.get(address, 0) + 1
@@ -205,7 +209,15 @@ class Inbound:
         return OK
 
     def handle_request(self, environ, start_response):
-        """Long-polling POSTs: every packet counted and checked before Engine.IO decodes them."""
+        """Every Engine.IO request. A new connection from an address that waits out its penalty is
+        refused first, at the least cost (a flooder retries at once, as fast as it can); long-polling
+        POSTs have every packet counted and checked before Engine.IO decodes them."""
+        if self._penalty and "sid=" not in environ.get("QUERY_STRING", ""):
+            wait = self._penalty.get(environ.get("REMOTE_ADDR") or "", 0.0) - time.monotonic()
+            if wait > 0:
+                start_response("429 TOO MANY REQUESTS", [("Content-Type", "text/plain"),
+                                                         ("Retry-After", str(math.ceil(wait)))])
+                return [b"Too many requests."]
         if environ.get("REQUEST_METHOD") == "POST":
             refused = self._check_post(environ)
             if refused:
@@ -238,6 +250,11 @@ class Inbound:
             if verdict == DROP:
                 return "Malformed packet."
         return None
+
+    def penalised(self, address: str) -> bool:
+        """Whether ``address`` waits out a penalty now."""
+        until = self._penalty.get(address)
+        return until is not None and until > time.monotonic()
 
     # Socket.IO packets ------------------------------------------------------------------
 
@@ -396,6 +413,35 @@ class _Counted:
 
     def __getattr__(self, name):
         return getattr(self._ws, name)
+
+
+class GuardedListener:
+    """A listening socket that closes, as soon as they are accepted, the TCP connections of
+    addresses waiting out a penalty: no HTTP parsing, no task, for each retry of a flooder.
+    For a server that accepts connections from the clients themselves (behind a proxy every
+    connection comes from the proxy: ``guard`` leaves the listener alone)."""
+
+    def __init__(self, sock, gate: Inbound):
+        self._sock, self._gate = sock, gate
+
+    def accept(self):
+        while True:
+            conn, address = self._sock.accept()
+            if not (self._gate._penalty and self._gate.penalised(address[0])):
+                return conn, address
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, no TIME_WAIT
+            conn.close()
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+
+def guard(app, sock):
+    """The listener of ``facilitation serve`` (eventlet), guarded when clients connect directly."""
+    gate = app.extensions.get("facilitation.inbound")
+    if gate is None or app.config["TRUSTED_PROXIES"]:
+        return sock
+    return GuardedListener(sock, gate)
 
 
 def install(app, server: socketio.Server) -> Inbound:
