@@ -59,10 +59,11 @@ HOSTILE_COLUMNS = [
     ("page_p95", "p95"),
     ("page_max", "max"),
     ("page_failures", "failed"),
-    ("flood_mb_s", "flood MB/s"),
+    ("flood_mb_s", "flood sent MB/s"),
     ("flood_conns", "flood conns"),
     ("flood_refused", "refused"),
-    ("burst_cpu_pct", "cpu %"),
+    ("flood_cpu_pct", "flood cpu %"),
+    ("burst_cpu_pct", "server cpu %"),
 ]
 HOSTILE_RATIO_KEYS = ["ack_p50", "ack_p95", "ack_max", "page_p50", "page_p95", "page_max"]
 
@@ -160,8 +161,8 @@ def flat(result: dict) -> dict:
     for q, v in (result.get("page_ms") or {}).items():
         row[f"page_{q}"] = v
     flood = result.get("flood_result") or {}
-    row["flood_mb_s"], row["flood_conns"], row["flood_refused"] = (
-        flood.get("mb_per_s"), flood.get("connections"), flood.get("refused"))
+    row["flood_mb_s"], row["flood_conns"], row["flood_refused"], row["flood_cpu_pct"] = (
+        flood.get("mb_per_s"), flood.get("connections"), flood.get("refused"), flood.get("cpu_pct"))
     for prefix, key in (("ack", "ack_ms"), ("rcv", "receipt_ms")):
         for q, v in (result.get(key) or {}).items():
             row[f"{prefix}_{q}"] = v
