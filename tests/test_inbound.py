@@ -304,6 +304,26 @@ def test_the_websocket_layer_bounds_messages_pings_and_drafts(server):
     no_traceback(server)
 
 
+def test_under_gevent_an_oversize_message_is_refused_while_it_arrives(tmp_path):
+    """simple-websocket gets the message limit Engine.IO does not give it: close 1009 (message
+    too big) from the websocket layer as the limit is passed, instead of a message of any size
+    buffered whole first."""
+    gevent_server = LiveServer(tmp_path / "gevent", env={"FACILITATION_ASYNC_MODE": "gevent"})
+    gevent_server.seed_info = gevent_server.seed(polls=1)
+    gevent_server.start()
+    try:
+        raw = Raw(gevent_server, participant_cookie(gevent_server, "Grande"))
+        assert raw.connect(auth(gevent_server)).startswith("40{")
+        # 72 KB in 8 KB fragments, then nothing: the close comes with nothing left unread.
+        raw.ws.send_frame(websocket.ABNF.create_frame('42["x","' + "A" * 8000, websocket.ABNF.OPCODE_TEXT, fin=0))
+        for _ in range(8):
+            raw.ws.send_frame(websocket.ABNF.create_frame("A" * 8192, websocket.ABNF.OPCODE_CONT, fin=0))
+        assert raw.close_code() == 1009
+        no_traceback(gevent_server)
+    finally:
+        gevent_server.stop()
+
+
 def test_unmasking_matches_rfc_6455():
     data = os.urandom(1000)
     key = os.urandom(4)

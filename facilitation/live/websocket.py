@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 
+TUNED: set[str] = set()  # the modes tuned in this process
 MAX_FRAGMENTS = 64  # frames of one message (browsers send one)
 CONTROL_RATE, CONTROL_BURST = 1.0, 10  # pings and pongs a client may send
 
@@ -43,6 +44,7 @@ def tune(mode: str, max_message: int) -> None:
         _tune_eventlet()
     elif mode in ("gevent", "threading"):
         _tune_simple_websocket(max_message)
+    TUNED.add(mode)
 
 
 def _tune_eventlet() -> None:
