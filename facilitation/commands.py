@@ -130,9 +130,7 @@ def _serve(app, mode, host, port, max_connections):
     if mode == "eventlet":
         import eventlet.wsgi
 
-        from .live.inbound import guard
-
-        listener = guard(app, listener)  # a flooding address's retries closed at accept (live/inbound.py)
+        listener = websocket.guard(app, listener)  # a flooding address's retries closed at accept
         eventlet.wsgi.server(listener, app, max_size=max_connections, log_output=False)
     else:
         from gevent import pywsgi

@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import io
 import math
-import socket
-import struct
 import threading
 import time
 import urllib.parse
@@ -413,35 +411,6 @@ class _Counted:
 
     def __getattr__(self, name):
         return getattr(self._ws, name)
-
-
-class GuardedListener:
-    """A listening socket that closes, as soon as they are accepted, the TCP connections of
-    addresses waiting out a penalty: no HTTP parsing, no task, for each retry of a flooder.
-    For a server that accepts connections from the clients themselves (behind a proxy every
-    connection comes from the proxy: ``guard`` leaves the listener alone)."""
-
-    def __init__(self, sock, gate: Inbound):
-        self._sock, self._gate = sock, gate
-
-    def accept(self):
-        while True:
-            conn, address = self._sock.accept()
-            if not (self._gate._penalty and self._gate.penalised(address[0])):
-                return conn, address
-            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, no TIME_WAIT
-            conn.close()
-
-    def __getattr__(self, name):
-        return getattr(self._sock, name)
-
-
-def guard(app, sock):
-    """The listener of ``facilitation serve`` (eventlet), guarded when clients connect directly."""
-    gate = app.extensions.get("facilitation.inbound")
-    if gate is None or app.config["TRUSTED_PROXIES"]:
-        return sock
-    return GuardedListener(sock, gate)
 
 
 def install(app, server: socketio.Server) -> Inbound:

@@ -16,10 +16,15 @@ reader buffers without limit: here a message's fragments together stay under
 gevent and threading use simple-websocket, which Engine.IO gives no message
 limit: ``max_message`` is passed, so an oversize message is refused while it
 arrives instead of once it is whole.
+
+``guard`` (eventlet) closes at accept the TCP connections of an address that
+waits out a flooding penalty (``live/inbound.py``), before any HTTP parsing.
 """
 
 from __future__ import annotations
 
+import socket
+import struct
 import time
 
 TUNED: set[str] = set()  # the modes tuned in this process
@@ -114,3 +119,32 @@ def _tune_simple_websocket(max_message: int) -> None:
             super().__init__(environ, **kwargs)
 
     simple_websocket.Server = LimitedServer  # what Engine.IO's driver builds for every handshake
+
+
+class GuardedListener:
+    """A listening socket that closes, as soon as they are accepted, the TCP connections of
+    addresses waiting out a penalty: no HTTP parsing, no task, for each retry of a flooder.
+    For a server that accepts connections from the clients themselves (behind a proxy every
+    connection comes from the proxy: ``guard`` leaves the listener alone)."""
+
+    def __init__(self, sock, gate):
+        self._sock, self._gate = sock, gate
+
+    def accept(self):
+        while True:
+            conn, address = self._sock.accept()
+            if not self._gate.penalised(address[0]):
+                return conn, address
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, no TIME_WAIT
+            conn.close()
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+
+def guard(app, sock):
+    """The listener of ``facilitation serve`` (eventlet), guarded when clients connect directly."""
+    gate = app.extensions.get("facilitation.inbound")
+    if gate is None or app.config["TRUSTED_PROXIES"]:
+        return sock
+    return GuardedListener(sock, gate)
