@@ -265,6 +265,11 @@ def test_a_connection_that_never_authenticates_is_closed_after_the_deadline(serv
     idle = Raw(server, source="127.0.0.4")  # no cookie, no Socket.IO connect
     assert idle.closed_by_server(timeout=DEADLINE + 30), "an idle anonymous connection stayed open"
     assert time.monotonic() - started >= DEADLINE - 0.5  # not before its deadline
+    # A connection that leaves the namespace but stays open is back to the deadline.
+    left = Raw(server, participant_cookie(server, "Uscita"), source="127.0.0.4")
+    assert left.connect(auth(server)).startswith("40{")
+    left.ws.send("41")
+    assert left.closed_by_server(timeout=DEADLINE + 30), "an open connection outside the namespace stayed open"
     # Before authenticating, a connection may send little: 20 KB close it at once.
     greedy = Raw(server, source="127.0.0.5")
     greedy.ws.send('42["x","' + "A" * 20_000 + '"]')

@@ -144,6 +144,26 @@ class Inbound:
             self._unpend(account.address)
         account.messages, account.bytes, account.stamp = self.message_burst, self.byte_burst, time.monotonic()
 
+    def _unauthenticated(self, eio_sid: str, account: Account) -> None:
+        """Back to what a new connection may do: its allowance, a new deadline."""
+        with self._lock:
+            if not account.authenticated:
+                return
+            if self._pending.get(account.address, 0) >= self.pending_cap:
+                refused = True
+            else:
+                refused = False
+                account.authenticated = False
+                account.opened = time.monotonic()
+                account.messages, account.bytes = self.allowance
+                self._pending[account.address] = self._pending.get(account.address, 0) + 1
+                start = not self._sweeping
+                self._sweeping = True
+        if refused:
+            self.close(eio_sid, account)
+        elif start:
+            self.server.start_background_task(self._sweep)
+
     def _sweep(self) -> None:
         """Close connections that did not authenticate in time; stops when none is waiting."""
         while True:
@@ -297,6 +317,8 @@ class Inbound:
                 self._authenticated(account)
         elif kind == packet.DISCONNECT:
             server._handle_disconnect(eio_sid, namespace, server.reason.CLIENT_DISCONNECT)
+            if server.manager.sid_from_eio_sid(eio_sid, "/") is None:
+                self._unauthenticated(eio_sid, account)  # left the namespace, kept the connection
         elif kind in (packet.BINARY_EVENT, packet.BINARY_ACK):
             # The protocol is JSON only: refused, and its attachments skipped as they come.
             if pkt.attachment_count > MAX_ATTACHMENTS:
