@@ -135,12 +135,13 @@ def cases(args) -> list[dict]:
 
 
 # 0x0: the same run without flooders, to tell the flood from the machine.
-HOSTILE_FLOODS = ["0x0", "1x1024", "1x8192", "1x61440", "20x1024", "20x8192", "20x61440"]
+# 1x1024a: one participant (joined, authenticated) flooding invalid votes that ask for acks.
+HOSTILE_FLOODS = ["0x0", "1x1024", "1x8192", "1x61440", "20x1024", "20x8192", "20x61440", "1x1024a"]
 
 
 def _flood(spec: str) -> dict:
     connections, size = spec.lower().split("x")
-    return {"connections": int(connections), "frame": int(size)}
+    return {"connections": int(connections), "frame": int(size.rstrip("a")), "auth": size.endswith("a")}
 
 
 def _flood_label(flood: dict | None) -> str:
@@ -149,7 +150,8 @@ def _flood_label(flood: dict | None) -> str:
     if not flood["connections"]:
         return " no flood"
     size = flood["frame"]
-    return f" {flood['connections']}x{size // 1024 if size >= 1024 else size}{'KB' if size >= 1024 else 'B'}"
+    auth = " auth" if flood.get("auth") else ""
+    return f" {flood['connections']}x{size // 1024 if size >= 1024 else size}{'KB' if size >= 1024 else 'B'}{auth}"
 
 
 def flat(result: dict) -> dict:

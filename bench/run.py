@@ -203,7 +203,10 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
         flood = prober = None
         if case.get("flood"):  # hostile: the flood starts 1.5 s before the burst and outlasts it
             if case["flood"]["connections"]:
-                flood = Flood(urls[0], case["flood"]["connections"], case["flood"]["frame"], case["window"] + 4.5)
+                auth = ({"code": seeded["code"], "network": seeded["networks"][0], "meeting": seeded["meeting"],
+                         "item": seeded.get("item", 0)} if case["flood"].get("auth") else None)
+                flood = Flood(urls[0], case["flood"]["connections"], case["flood"]["frame"], case["window"] + 4.5,
+                              auth)
             prober = Prober(urls[0] + "/")
         await asyncio.sleep(1.0)
         t0 = time.monotonic() + 0.5

@@ -107,12 +107,13 @@ def frame(payload: bytes, opcode: int = 1) -> bytes:
     return head + key + unmask(payload, key)
 
 
-def handshake(port: int, host: str = "127.0.0.1", path: str = "/", source: str | None = None) -> socket.socket:
+def handshake(port: int, host: str = "127.0.0.1", path: str = "/", source: str | None = None,
+              headers: str = "") -> socket.socket:
     sock = socket.create_connection((host, port), timeout=60, source_address=(source, 0) if source else None)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     key = base64.b64encode(os.urandom(16)).decode()
     sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                  f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+                  f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{headers}\r\n").encode())
     answer = b""
     while b"\r\n\r\n" not in answer:
         chunk = sock.recv(4096)
