@@ -8,7 +8,8 @@ hostile client can make that cost anything. Here, ahead of it:
   of a long-polling POST), before it is decoded; a connection past its budget
   gets an ``error`` event ``over_budget`` and is closed, and for
   ``SOCKET_PENALTY_SECONDS`` its address may not open another one (HTTP 429,
-  answered before Engine.IO looks at the request);
+  answered before Engine.IO looks at the request; ``facilitation serve`` resets
+  such connections at accept, ``live/websocket.py``);
 - **until it authenticates** (its Socket.IO ``connect`` is accepted) a
   connection has a small fixed allowance and ``SOCKET_AUTH_DEADLINE`` seconds;
   an address may hold only ``SOCKET_PENDING_PER_ADDRESS`` such connections;
@@ -88,7 +89,12 @@ class Inbound:
         self._sweeping = False
 
     def install(self) -> None:
-        """Put the checks in front of python-socketio's handlers (and of the test client's calls)."""
+        """Put the checks in front of python-socketio's handlers (and of the test client's calls).
+
+        This leans on python-socketio's and python-engineio's internals as of 5.x and 4.x (the
+        Engine.IO handlers, ``_handle_connect``/``_handle_event``/``_handle_disconnect``,
+        ``_send_packet``, the async driver's table); ``tests/test_inbound.py`` drives all of them
+        through the real server and the test client, so an upgrade that moves them fails there."""
         server, eio = self.server, self.server.eio
         self._connected = server._handle_eio_connect
         self._disconnected = server._handle_eio_disconnect
