@@ -13,7 +13,7 @@ PLUGINS := plugins/poll plugins/squad
 # -qq: our own lines only (pip's warnings about this machine's indexes are not the project's).
 PIP := $(BIN)/pip install -qq --disable-pip-version-check
 
-.PHONY: run test install deps-test vendor translations messages lint bench bench-full clean reset
+.PHONY: run test install deps-test vendor translations messages lint bench bench-full bench-hostile clean reset
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -86,6 +86,11 @@ bench: install
 
 bench-full: install
 	$(BIN)/python -m bench --scenarios poll,canvas --modes eventlet,gevent,threading --processes 1,2 --micro --pages --nginx
+
+# 200 voters beside anonymous floods (1 and 20 flooders; 1 KB, 8 KB, 60 KB frames), ours and bare,
+# and what a received websocket byte costs each implementation.
+bench-hostile: install
+	$(BIN)/python -m bench --scenarios hostile --wscost
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor test-artifacts bench/results

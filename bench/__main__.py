@@ -4,6 +4,7 @@ python -m bench                       # the targets: 200 and 2,000 participants,
 python -m bench --quick               # 200 participants only
 python -m bench --modes eventlet,gevent,threading --processes 1,2
 python -m bench --micro --pages       # also the per-vote micro-bench and page timings
+python -m bench --scenarios hostile --wscost   # 200 voters beside floods, ours and bare; websocket cost per byte
 """
 
 from __future__ import annotations
@@ -45,6 +46,26 @@ COLUMNS = [
     ("lag_p95", "client lag p95"),
 ]
 RATIO_KEYS = [k for k, _ in COLUMNS if k not in ("label", "connected", "persisted")]
+# The hostile scenario: bystanders' acks and a page fetched meanwhile, and what the flood achieved.
+HOSTILE_COLUMNS = [
+    ("label", "run"),
+    ("connected", "conn"),
+    ("ack_p50", "ack p50"),
+    ("ack_p95", "p95"),
+    ("ack_max", "max"),
+    ("ack_errors", "ack errors"),
+    ("dropped", "dropped"),
+    ("page_p50", "GET / p50"),
+    ("page_p95", "p95"),
+    ("page_max", "max"),
+    ("page_failures", "failed"),
+    ("flood_mb_s", "flood sent MB/s"),
+    ("flood_conns", "flood conns"),
+    ("flood_refused", "refused"),
+    ("flood_cpu_pct", "flood cpu %"),
+    ("burst_cpu_pct", "server cpu %"),
+]
+HOSTILE_RATIO_KEYS = ["ack_p50", "ack_p95", "ack_max", "page_p50", "page_p95", "page_max"]
 
 
 def csv(value: str, cast=str) -> list:
@@ -53,7 +74,8 @@ def csv(value: str, cast=str) -> list:
 
 def parse(argv):
     p = argparse.ArgumentParser(prog="python -m bench", description="Load harness: ours against a bare server.")
-    p.add_argument("--participants", type=lambda v: csv(v, int), default=[200, 2000])
+    p.add_argument("--participants", type=lambda v: csv(v, int), default=None,
+                   help="default: 200,2000 (hostile: 200)")
     p.add_argument("--votes", type=int, default=None, help="actions in the burst (default: one per participant)")
     p.add_argument("--window", type=float, default=10.0, help="seconds over which the burst is spread")
     p.add_argument("--modes", type=csv, default=["eventlet"], help="eventlet,gevent,threading")
@@ -62,6 +84,9 @@ def parse(argv):
     p.add_argument("--scenarios", type=csv, default=["poll"], help=f"of {sorted(SCENARIOS)}, e.g. poll,canvas")
     p.add_argument("--client-procs", type=int, default=2)
     p.add_argument("--settle-timeout", type=float, default=20.0)
+    p.add_argument("--floods", type=csv, default=HOSTILE_FLOODS,
+                   help="hostile cases, flooders x frame bytes, e.g. 1x1024,20x61440")
+    p.add_argument("--wscost", action="store_true", help="also the cost of a received websocket byte (bench/wscost.py)")
     p.add_argument("--quick", action="store_true", help="200 participants, eventlet, one process")
     p.add_argument("--micro", action="store_true", help="also the per-vote cost at 100 and 100,000 stored votes")
     p.add_argument("--pages", action="store_true", help="also page render times with 100,000 stored events")
@@ -80,8 +105,10 @@ def parse(argv):
 
 def cases(args) -> list[dict]:
     out = []
-    for scenario, n in [(s, n) for s in args.scenarios for n in args.participants]:
-        for mode in args.modes:
+    sizes = {s: args.participants or ([200] if s == "hostile" else [200, 2000]) for s in args.scenarios}
+    for scenario, n in [(s, n) for s in args.scenarios for n in sizes[s]]:
+        floods = [_flood(f) for f in args.floods] if scenario == "hostile" else [None]
+        for mode, flood in [(m, f) for f in floods for m in args.modes]:
             for server in args.servers:
                 if server == "bare" and mode == "threading" and n > 1000:
                     # One OS thread per connection, each woken for every vote of everyone:
@@ -101,16 +128,43 @@ def cases(args) -> list[dict]:
                             "client_procs": args.client_procs if n > 100 else 1,
                             "settle_timeout": args.settle_timeout,
                             "profile": args.profile,
+                            **({"flood": flood} if flood else {}),
                         }
                     )
     return out
+
+
+# 0x0: the same run without flooders, to tell the flood from the machine.
+# 1x1024a: one participant (joined, authenticated) flooding invalid votes that ask for acks.
+HOSTILE_FLOODS = ["0x0", "1x1024", "1x8192", "1x61440", "20x1024", "20x8192", "20x61440", "1x1024a"]
+
+
+def _flood(spec: str) -> dict:
+    connections, size = spec.lower().split("x")
+    return {"connections": int(connections), "frame": int(size.rstrip("a")), "auth": size.endswith("a")}
+
+
+def _flood_label(flood: dict | None) -> str:
+    if not flood:
+        return ""
+    if not flood["connections"]:
+        return " no flood"
+    size = flood["frame"]
+    auth = " auth" if flood.get("auth") else ""
+    return f" {flood['connections']}x{size // 1024 if size >= 1024 else size}{'KB' if size >= 1024 else 'B'}{auth}"
 
 
 def flat(result: dict) -> dict:
     row = dict(result)
     via = " nginx" if result.get("via") else ""
     what = "" if result.get("scenario", "poll") == "poll" else f" {result['scenario']}"
+    what += _flood_label(result.get("flood"))
     row["label"] = f"{result['server']} {result['mode']} x{result['processes']}{via}{what} n={result['participants']}"
+    for q, v in (result.get("page_ms") or {}).items():
+        row[f"page_{q}"] = v
+    flood = result.get("flood_result") or {}
+    row["flood_mb_s"], row["flood_conns"], row["flood_refused"], row["flood_cpu_pct"] = (
+        flood.get("mb_per_s"), flood.get("connections"), flood.get("refused"), flood.get("cpu_pct"))
     for prefix, key in (("ack", "ack_ms"), ("rcv", "receipt_ms")):
         for q, v in (result.get(key) or {}).items():
             row[f"{prefix}_{q}"] = v
@@ -119,15 +173,19 @@ def flat(result: dict) -> dict:
     return row
 
 
-def ratio_rows(rows: list[dict]) -> list[dict]:
-    bare = {(r.get("scenario"), r["mode"], r["participants"]): r for r in rows if r["server"] == "bare"}
+def _key(r: dict) -> tuple:
+    return r.get("scenario"), r["mode"], r["participants"], _flood_label(r.get("flood"))
+
+
+def ratio_rows(rows: list[dict], keys=None) -> list[dict]:
+    bare = {_key(r): r for r in rows if r["server"] == "bare"}
     out = []
     for r in rows:
-        base = bare.get((r.get("scenario"), r["mode"], r["participants"]))
+        base = bare.get(_key(r))
         if r["server"] != "ours" or base is None:
             continue
         ratio = {"label": "  ours/bare" + r["label"][4:]}
-        for key in RATIO_KEYS:
+        for key in keys or RATIO_KEYS:
             ratio[key] = stats.ratio(r.get(key), base.get(key))
         out.append(ratio)
     return out
@@ -200,11 +258,24 @@ def main(argv=None) -> int:
         from . import pages
 
         report["pages"] = pages.main()
+    if args.wscost:
+        from . import wscost
+
+        report["wscost"] = wscost.main([])
     report["load_after"] = os.getloadavg()
     through = report.get("nginx", {}).get("run")
     if through and "failed" not in through:
         report["runs"].append(through)
     rows = [flat(r) for r in report["runs"] if "failed" not in r]
+    hostile = [r for r in rows if r.get("flood")]
+    rows = [r for r in rows if not r.get("flood")]
+    if hostile:
+        print()
+        print("hostile: times in ms; ack = bystanders' votes; dropped = bystanders disconnected by the end of the "
+              "burst; GET / every 100 ms meanwhile; flood = what the flooders got through")
+        for r in hostile:
+            r["page_failures"] = (r.get("page_ms") or {}).get("failures")
+        print(stats.table(hostile + ratio_rows(hostile, HOSTILE_RATIO_KEYS), HOSTILE_COLUMNS))
     if rows:
         print()
         print(

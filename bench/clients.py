@@ -164,7 +164,8 @@ class Worker:
         ticking = asyncio.create_task(self._tick(lag))
         await asyncio.gather(*(one(*entry) for entry in schedule))
         ticking.cancel()
-        return {"acks": self.acks, "lag": lag.state(), "resent": self.resent}
+        disconnected = sum(1 for p in self.people if not p.sio.connected)
+        return {"acks": self.acks, "lag": lag.state(), "resent": self.resent, "disconnected": disconnected}
 
     @staticmethod
     async def _tick(lag: Histogram, every: float = 0.01) -> None:

@@ -26,6 +26,7 @@ import aiohttp
 import socketio
 
 from . import clients, nginx, servers
+from .flood import Flood, Prober
 from .scenarios import FACILITATOR
 from .stats import Histogram, of
 
@@ -199,11 +200,24 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
         )
         schedule = scenario.schedule(seeded)
         shares = [[e for e in schedule if e[0] % case["client_procs"] == k] for k in range(case["client_procs"])]
+        flood = prober = None
+        if case.get("flood"):  # hostile: the flood starts 1.5 s before the burst and outlasts it
+            if case["flood"]["connections"]:
+                auth = ({"code": seeded["code"], "network": seeded["networks"][0], "meeting": seeded["meeting"],
+                         "item": seeded.get("item", 0)} if case["flood"].get("auth") else None)
+                flood = Flood(urls[0], case["flood"]["connections"], case["flood"]["frame"], case["window"] + 4.5,
+                              auth)
+            prober = Prober(urls[0] + "/")
         await asyncio.sleep(1.0)
         t0 = time.monotonic() + 0.5
         cpu2 = srv.cpu()
         profilers = _profile(srv, case) if case.get("profile") else []
         burst = await pool.ask("burst", lambda k: (t0, shares[k]))
+        if prober is not None:
+            out["page_ms"] = prober.stop()
+            out["dropped"] = sum(r.get("disconnected", 0) for r in burst)
+        if flood is not None:
+            out["flood_result"] = await asyncio.get_running_loop().run_in_executor(None, flood.result)
         acks = [a for r in burst for a in r["acks"]]
         out["client_cpu_pct"] = [round(r["cpu_pct"]) for r in burst]
         lag = Histogram()

@@ -173,4 +173,11 @@ class CanvasCoEdit(PollBurst):
             return conn.execute("SELECT count(*) FROM events WHERE type IN ('add', 'edit')").fetchone()[0]
 
 
-SCENARIOS = {"poll": PollBurst, "canvas": CanvasCoEdit}
+class HostilePoll(PollBurst):
+    """The poll burst while anonymous connections flood the server (``bench/flood.py``); each
+    case of ``--floods`` sets how many flooders and how large their frames are."""
+
+    name = "hostile"
+
+
+SCENARIOS = {"poll": PollBurst, "canvas": CanvasCoEdit, "hostile": HostilePoll}

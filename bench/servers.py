@@ -137,6 +137,7 @@ def start_ours(
         # flood limits (meant for one attacker, or one venue's router) would cap them.
         "FACILITATION_SOCKET_CONNECTIONS_PER_ADDRESS": "1000000",
         "FACILITATION_SOCKET_RATE_PER_ADDRESS": "[1000000, 1000000]",
+        "FACILITATION_SOCKET_PENDING_PER_ADDRESS": "1000000",
         **(extra_env or {}),
     }
     env.pop("FACILITATION_MESSAGE_QUEUE", None)

@@ -283,6 +283,7 @@ SOCKET_DRIVERS = {
     "socket control": _ack("control", lambda s, w: {"cmd": "timer", "seconds": 30}),
     "socket sync": _ack("sync", lambda s, w: {"since": 0}),
     "socket unknown event": _ack("no_such_event", lambda s, w: {"x": 1}),
+    "socket reserved event name": _ack("disconnect", lambda s, w: {"x": 1}),
 }
 
 
