@@ -8,19 +8,43 @@ as failed, to everyone, and the rest of the snapshot stands.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 
 from .. import store
+from ..db import dumps
 from ..exercise import FACILITATOR, PARTICIPANT, PROJECTOR, Actor
 from . import rooms, spaces
 from .state import DbState
 
 CATCH_UP_LIMIT = 200
+SHARED_VIEWS = 64
 
 
 class Snapshots:
     def __init__(self, registry):
         self.registry = registry
+        # The participants' view of an exercise is the same for everyone of the meeting (their own
+        # part comes apart): built once per state of the meeting, not once per person, so 2,000
+        # people reconnecting after a restart cost one view, not 2,000. Keyed by the meeting's
+        # sequence (every change of state moves it) and the item's status and config.
+        self._shared: OrderedDict = OrderedDict()
+        self._shared_lock = threading.Lock()
+
+    def _shared_view(self, item, seq, build):
+        key = (item["id"], seq, item["status"], item["revealed"], dumps(item["config"]))
+        with self._shared_lock:
+            if key in self._shared:
+                self._shared.move_to_end(key)
+                return self._shared[key]
+        view = build()
+        if view is not None:
+            with self._shared_lock:
+                self._shared[key] = view
+                while len(self._shared) > SHARED_VIEWS:
+                    self._shared.popitem(last=False)
+        return view
 
     # pieces ------------------------------------------------------------------
 
@@ -59,7 +83,9 @@ class Snapshots:
                                        bool(item["revealed"])) or []
         return [c.public() for c in declared]
 
-    def item_view(self, db, item, audience, actor: Actor | None = None) -> dict | None:
+    def item_view(self, db, item, audience, actor: Actor | None = None, seq: int | None = None) -> dict | None:
+        """What ``audience`` sees of ``item``. With ``seq`` (the meeting's current sequence) the
+        participants' shared view of a meeting-wide exercise comes from the cache."""
         exercise = self.exercise_of(item)
         if exercise is None:
             return None
@@ -70,8 +96,11 @@ class Snapshots:
         state = self.state(db, item, scope)
         out = {"id": item["id"], "type": item["exercise_type"], "title": self.title(item),
                "status": item["status"], "revealed": bool(item["revealed"])}
-        view = self.registry.guard(exercise, "view", None, state, audience,
-                                   actor if audience != PARTICIPANT else None)
+        def build():
+            return self.registry.guard(exercise, "view", None, state, audience,
+                                       actor if audience != PARTICIPANT else None)
+
+        view = self._shared_view(item, seq, build) if audience == PARTICIPANT and not scope and seq else build()
         if view is None:
             out.update(view={}, failed=True)
             return out
@@ -142,7 +171,7 @@ class Snapshots:
                 "me": rooms.actor_public(conn.actor)}
         if conn.role == "participant":
             if meeting["state"] == "live":
-                snap["item"] = self.item_view(db, current, PARTICIPANT, conn.actor)
+                snap["item"] = self.item_view(db, current, PARTICIPANT, conn.actor, seq=snap["seq"])
             snap["personal"] = self.personal_answers(db, meeting["id"], conn.actor)
             return snap
         audience = PROJECTOR if conn.role == "projector" else FACILITATOR

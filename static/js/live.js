@@ -62,8 +62,11 @@
       this.socket = io({
         auth: (cb) => cb(Object.assign({ meeting: this.meeting, role: this.role, since: this.seq },
           options.auth ? options.auth() : {})),
-        reconnectionDelay: 500,
-        reconnectionDelayMax: 4000,
+        // After a server restart everyone reconnects: spread the first tries over about a second
+        // and the later ones more, so the crowd does not knock all at once.
+        reconnectionDelay: 600,
+        reconnectionDelayMax: 5000,
+        randomizationFactor: 0.9,
       });
       this.socket.on("connect", () => {
         this.retriedAfterServerClose = false;
@@ -80,6 +83,15 @@
         }
       });
       this.socket.on("connect_error", (err) => {
+        // The server is busy (everyone reconnecting after a restart): try again when it says,
+        // give or take half, so the crowd spreads out.
+        const busy = err && err.data && err.data.code === "busy";
+        if (busy) {
+          this.setStatus("reconnecting");
+          const wait = Number(err.data.retry_ms) || 1000;
+          setTimeout(() => this.socket.connect(), wait * (0.5 + Math.random()));
+          return;
+        }
         // A refusal by the server is final (the socket stops retrying); a network error is not.
         if (this.socket.active) this.setStatus("reconnecting");
         else this.refuse(err && err.message);
