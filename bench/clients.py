@@ -106,14 +106,24 @@ class Participant:
             cookies = {k: v.value for k, v in answer.cookies.items()}
         return "; ".join(f"{k}={v}" for k, v in cookies.items() if k.startswith("fp_"))
 
-    async def connect(self, cookie: str, meeting: int, extra_auth: dict) -> None:
-        await self.sio.connect(
-            self.base,
-            headers={"Cookie": cookie},
-            transports=["websocket"],
-            auth={"meeting": meeting, "role": "participant", **extra_auth},
-            wait_timeout=60,
-        )
+    async def connect(self, cookie: str, meeting: int, extra_auth: dict, busy_tries: int = 0) -> None:
+        """Connect; with ``busy_tries``, an answer "busy, retry in N ms" is honoured as live.js does."""
+        while True:
+            self.retry_ms = None
+            try:
+                await self.sio.connect(
+                    self.base,
+                    headers={"Cookie": cookie},
+                    transports=["websocket"],
+                    auth={"meeting": meeting, "role": "participant", **extra_auth},
+                    wait_timeout=60,
+                )
+                return
+            except socketio.exceptions.ConnectionError:
+                if not self.retry_ms or busy_tries <= 0:
+                    raise
+                busy_tries -= 1
+                await asyncio.sleep(self.retry_ms / 1000 * random.uniform(0.5, 1.5))
 
 
 class Worker:
@@ -145,7 +155,7 @@ class Worker:
                             http, spec["code"], f"Bench {person.index}", spec["networks"][person.index]
                         )
                         t1 = time.monotonic()
-                        await person.connect(cookie, spec["meeting"], spec.get("auth", {}))
+                        await person.connect(cookie, spec["meeting"], spec.get("auth", {}), busy_tries=100)
                         while person.snapshot_at is None:
                             await asyncio.sleep(0.01)
                         joined.append(t1 - t0)
