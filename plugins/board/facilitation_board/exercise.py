@@ -391,7 +391,7 @@ class Board(Exercise):
             "rename": _l("Rename"), "drop": _l("Remove the cluster"), "cluster_of": _l("Cluster of the note"),
             "none": _l("(none)"), "moved": _l("Moved to:"), "add_dot": _l("Add a dot"),
             "remove_dot": _l("Take a dot back"), "your_dots": _l("Your dots here"), "dots_left": _l("Dots left"),
-            "dots": _l("dots"), "rank": _l("Rank"), "cluster": _l("Cluster"), "note": _l("Note"),
+            "dots": _l("dots"),
             "notes": _l("notes"), "open_team": _l("Open this team's board"), "back_to_teams": _l("All teams"),
             "team_of": _l("Team"), "waiting_count": _l("waiting"), "saved": _l("Saved."),
             "anonymous": _l("Anonymous notes"), "controlled": _l("Notes are approved by the facilitator"),
