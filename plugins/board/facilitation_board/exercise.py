@@ -6,7 +6,7 @@ State keys (one row each, so an action touches a few rows whatever the size of t
 and hold the limits; ``n:<id>`` a note: column, text, its author's key and name (no name
 when notes are anonymous), network, whether it waits for approval, cluster, dots;
 ``k:<id>`` a cluster: column and name; ``p:<actor key>`` a person's own part: their notes
-(held ones too) and where their dots are.
+(held ones too) and where their dots are; ``x`` the ids of removed notes.
 
 What each audience sees: participants and the projector (a shared screen) never get
 another person's held notes, nor anyone's dots before the results; facilitators see
@@ -194,7 +194,11 @@ class Board(Exercise):
         else:
             self._require(state, WRITING)
         counters = self._counters(state)
-        changes: dict = {"n:" + note["id"]: None, "c": {**counters, "live": max(0, counters["live"] - 1)}}
+        # Removed notes are named to everyone (ids only), so that an author's own list, which
+        # reaches them only with their acks, drops a note a facilitator removed.
+        removed = ((state.get("x") or {}).get("ids") or [])[-(MAX_NOTES - 1):] + [note["id"]]
+        changes: dict = {"n:" + note["id"]: None, "c": {**counters, "live": max(0, counters["live"] - 1)},
+                         "x": {"ids": removed}}
         people = state.prefix("p:") if note["dots"] else {"p:" + note["by"]: self._person(state, note["by"])}
         for key, person in people.items():
             person = {"notes": {}, "dots": {}, **person}
@@ -330,7 +334,8 @@ class Board(Exercise):
         out = {"columns": columns, "phase": phase, "mode": "team" if self.is_team_scoped(config) else "room",
                "anonymous": bool(config.get("anonymous")), "controlled": bool(config.get("controlled")),
                "team_clusters": bool(config.get("team_clusters", True)), "dots": int(config.get("dots") or 3),
-               "stack": bool(config.get("stack")), "notes": shown, "clusters": clusters}
+               "stack": bool(config.get("stack")), "notes": shown, "clusters": clusters,
+               "removed": (state.get("x") or {}).get("ids") or []}
         if audience == FACILITATOR:
             out["held"] = sum(1 for n in notes if n["held"])
         if audience == FACILITATOR or phase == RESULTS:
@@ -393,7 +398,7 @@ class Board(Exercise):
             "remove_dot": _l("Take a dot back"), "your_dots": _l("Your dots here"), "dots_left": _l("Dots left"),
             "dots": _l("dots"),
             "notes": _l("notes"), "open_team": _l("Open this team's board"), "back_to_teams": _l("All teams"),
-            "team_of": _l("Team"), "waiting_count": _l("waiting"), "saved": _l("Saved."),
+            "team_of": _l("Board of the team"), "waiting_count": _l("waiting"), "saved": _l("Saved."),
             "anonymous": _l("Anonymous notes"), "controlled": _l("Notes are approved by the facilitator"),
             "per_person": _l("dots per person"), "several": _l("several dots on one note allowed"),
             "whole_room": _l("One board for the whole room"),

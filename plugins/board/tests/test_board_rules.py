@@ -253,3 +253,10 @@ def test_the_console_declares_the_four_phases_and_the_room_board_is_not_team_sco
         ("phase", "writing", True), ("phase", "clustering", True), ("phase", "voting", True),
         ("phase", "results", True)]
     assert BOARD.is_team_scoped(CONFIG) and not BOARD.is_team_scoped({**CONFIG, "scope": "room"})
+
+
+def test_removed_notes_are_named_so_their_authors_drop_them():
+    board = Board_(controlled=True)
+    board.act(ADA, "write", column=0, text="Fuori tema")
+    board.act(FAC, "remove", note="n1")
+    assert board.view(PARTICIPANT)["removed"] == ["n1"] and board.view(PARTICIPANT)["notes"] == []

@@ -109,7 +109,18 @@
     const state = root._board || (root._board = {});
     if (state.dragging) { state.pending = () => drawBoard(root, item, view, opts); return; }
     const status = statusOf(root);
-    const me = opts.personal || { mine: [], dots: {}, left: view.dots };
+    if (state.phase !== view.phase) {
+      // What the last action said belongs to the phase it was done in.
+      if (state.phase) status.textContent = "";
+      state.phase = view.phase;
+    }
+    const personal = opts.personal || { mine: [], dots: {}, left: view.dots };
+    // The person's own part comes with their acks; what others did since (a facilitator approved
+    // or removed one of their notes) shows in the board itself.
+    const shownIds = new Set(view.notes.filter((n) => !n.held).map((n) => n.id));
+    const removed = new Set(view.removed || []);
+    const me = Object.assign({}, personal, { mine: (personal.mine || []).filter((n) => !removed.has(n.id))
+      .map((n) => Object.assign({}, n, { held: n.held && !shownIds.has(n.id) })) });
     const isFac = opts.role === "facilitator";
     const open = item.status === "open";
     const mayCluster = open && (isFac ? ["writing", "clustering"].includes(view.phase) : view.team_clusters && view.phase === "clustering");
@@ -145,9 +156,11 @@
     }
 
     function myNotes() {
-      if (isFac || !(me.mine || []).length) return null;
+      // While notes are written, and afterwards only those still waiting for approval.
+      const listed = (me.mine || []).filter((n) => view.phase === "writing" || n.held);
+      if (isFac || !listed.length) return null;
       return el("section", { class: "board-mine" }, el("h3", { text: s("your_notes") }),
-        el("ul", { class: "board-mine-list" }, ...me.mine.map((n) => el("li", {},
+        el("ul", { class: "board-mine-list" }, ...listed.map((n) => el("li", {},
           el("span", { text: n.text, dir: "auto" }), " ",
           el("span", { class: "muted small", text: "(" + (view.columns[n.col] || "") + ")", dir: "auto" }), " ",
           n.held ? el("span", { class: "badge badge-warning", text: s("held") }) : null, " ",
@@ -202,7 +215,8 @@
     }
 
     function noteList(notes, col, cluster) {
-      return el("ul", { class: "board-notes", dataset: { col: String(col), cluster: cluster || "" } }, ...notes.map(noteCard));
+      return el("ul", { class: "board-notes" + (mayCluster ? " droppable" : ""), dataset: { col: String(col), cluster: cluster || "" } },
+        ...notes.map(noteCard));
     }
 
     function clusterBox(k, notes) {
@@ -261,6 +275,9 @@
     for (const list of root.querySelectorAll("ul.board-notes")) {
       window.Sortable.create(list, {
         group: "board-col-" + list.dataset.col,
+        // The same pointer and touch handling everywhere (not the browser's own drag), so a mouse,
+        // a finger and a pen move things alike.
+        forceFallback: true,
         animation: 120,
         delay: 150,
         delayOnTouchOnly: true, // a finger that scrolls the page does not pick a note up

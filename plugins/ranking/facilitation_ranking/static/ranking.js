@@ -93,6 +93,9 @@
       if (open && window.Sortable) {
         window.Sortable.create(list, {
           animation: 120,
+          // The same pointer and touch handling everywhere (not the browser's own drag), so a mouse,
+          // a finger and a pen move things alike.
+          forceFallback: true,
           handle: ".ranking-item",
           filter: "button",
           preventOnFilter: false,
