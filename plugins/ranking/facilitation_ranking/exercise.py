@@ -173,6 +173,7 @@ class Ranking(Exercise):
             "moved": _l("moved to position"), "average": _l("Average rank"), "distribution": _l("Ranks given"),
             "option": _l("Option"), "answers": _l("Answers"), "results_hidden": _l("Results will be shown by the facilitator."),
             "by_network": _l("By network"), "everyone": _l("Everyone"), "no_answers": _l("No answers yet."),
-            "few": _l("Fewer than 3 answers: not shown."), "first_best": _l("An average rank of 1 means everyone put it first."),
+            "few": _l("Fewer than 3 answers: not shown."), "first_best": _l("An average rank of 1 means everyone put it first: the shorter the bar, the higher "
+                             "the option came."),
             "drag": _l("Drag to reorder"),
         }

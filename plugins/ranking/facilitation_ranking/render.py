@@ -20,7 +20,8 @@ def short(text: str, n: int = LABEL_MAX) -> str:
 
 
 def ranks_chart(result: dict, title: str):
-    """Average rank of each option (shorter bar = put first more often), with every rank's count in the table."""
+    """Average rank of each option (a shorter bar: put first more often), best first, with every
+    rank's count in the table."""
     if not result.get("n"):
         return None
     rows = result["options"]
@@ -41,7 +42,7 @@ def ranks_chart(result: dict, title: str):
         },
         "width": 320,
     }
-    headers = [_("Option"), _("Average rank")] + [_("rank %(n)d", n=k) for k in range(1, size + 1)]
+    headers = [_("Option"), _("Average rank")] + [_("Rank %(n)d", n=k) for k in range(1, size + 1)]
     table = [[r["option"], f"{r['average']:.2f}"] + [str(c) for c in r["ranks"]] for r in rows]
     caption = ngettext("%(num)d answer", "%(num)d answers", result["n"])
     return chart(spec, title=title, headers=headers, rows=table, caption=caption)
@@ -70,8 +71,8 @@ def render_archive(artifact, fmt, options):
     data = artifact["data"]
     if fmt == "markdown":
         return to_markdown(data)
-    charts = {"overall": ranks_chart(data.get("overall") or {}, _("Everyone")),
+    charts = {"overall": ranks_chart(data.get("overall") or {}, _("Average rank: everyone")),
               "network": None if (data.get("network") or {}).get("hidden")
-              else ranks_chart(data.get("network") or {}, _("This network"))}
+              else ranks_chart(data.get("network") or {}, _("Average rank: this network"))}
     return Markup(render_template("ranking/archive.html", data=data, charts=charts, artifact=artifact, fmt=fmt,
                                   options=options))

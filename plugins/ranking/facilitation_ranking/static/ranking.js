@@ -15,8 +15,8 @@
     return el("ol", { class: "ranking-results" + (large ? " large" : ""), "aria-label": view.question },
       ...r.options.map((o) => {
         const fill = el("span", { class: "bar-fill" });
-        // A longer bar for an option put first more often: (size - average) of (size - 1).
-        fill.style.inlineSize = (size > 1 ? (100 * (size - o.average)) / (size - 1) : 100) + "%";
+        // The average rank itself, as in reports: a shorter bar is an option put first more often.
+        fill.style.inlineSize = (100 * o.average) / size + "%";
         return el("li", { class: "ranking-result" },
           el("span", { class: "ranking-option", text: o.option, dir: "auto" }),
           el("span", { class: "bar-track", "aria-hidden": "true" }, fill),
