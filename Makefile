@@ -85,10 +85,10 @@ lint: $(STAMP)
 
 # Load benchmarks (never part of `make test`): see docs/performance.md. Run them on a quiet machine.
 bench: install
-	$(BIN)/python -m bench --scenarios poll,canvas,board --processes 1,2 --micro --pages --nginx
+	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote --processes 1,2 --micro --pages --nginx
 
 bench-full: install
-	$(BIN)/python -m bench --scenarios poll,canvas,board --modes eventlet,gevent,threading --processes 1,2 --micro --pages --nginx
+	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote --modes eventlet,gevent,threading --processes 1,2 --micro --pages --nginx
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor test-artifacts bench/results

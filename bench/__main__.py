@@ -59,7 +59,7 @@ def parse(argv):
     p.add_argument("--modes", type=csv, default=["eventlet"], help="eventlet,gevent,threading")
     p.add_argument("--processes", type=lambda v: csv(v, int), default=[1], help="server processes, e.g. 1,2")
     p.add_argument("--servers", type=csv, default=["ours", "bare"])
-    p.add_argument("--scenarios", type=csv, default=["poll"], help=f"of {sorted(SCENARIOS)}, e.g. poll,canvas")
+    p.add_argument("--scenarios", type=csv, default=["poll"], help=f"of {sorted(SCENARIOS)}, e.g. poll,canvas,board")
     p.add_argument("--client-procs", type=int, default=2)
     p.add_argument("--settle-timeout", type=float, default=20.0)
     p.add_argument("--quick", action="store_true", help="200 participants, eventlet, one process")
