@@ -188,3 +188,20 @@ def test_one_board_for_the_whole_room_reaches_everyone_but_held_notes(app, socke
     control(fac, "lock", item=item)
     kept = {e["text"]: e for e in versions(db, n2, "board")[-1]["data"]["ranking"][0]["entries"]}
     assert not kept["Di Ada"]["mine"] and "name" not in kept["Di Ada"]
+
+
+def test_erasing_a_person_replaces_their_name_on_their_notes_and_keeps_the_notes(app, sockets, seeded, board, db,
+                                                                                  login):
+    n1 = seeded["networks"][0]
+    item = board(controlled=False, anonymous=False)
+    fac = sockets.facilitator()
+    ada = sockets.participant("Ada Lovelace", n1)
+    control(fac, "start")
+    control(fac, "open", item=item)
+    act(ada, item, "write", column=0, text="Poco tempo")
+    ada_id = store.row(db, "SELECT id FROM participants WHERE name = 'Ada Lovelace'")["id"]
+    http = app.test_client()
+    login(http)
+    assert http.post(f"/f/participants/{ada_id}/erase").status_code in (302, 303)
+    note = dict(store.state_items(db, f"i{item}:n{n1}"))["n:n1"]
+    assert note["text"] == "Poco tempo" and note["name"] != "Ada Lovelace"
