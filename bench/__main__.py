@@ -100,7 +100,7 @@ def parse(argv):
     p.add_argument("--servers", type=csv, default=["ours", "bare4", "bare"], help="ours, bare4 (coalescing), bare")
     p.add_argument("--storm", action="store_true",
                    help="after each poll run of ours: kill -9 with everyone connected, time until all are back")
-    p.add_argument("--scenarios", type=csv, default=["poll"], help=f"of {sorted(SCENARIOS)}, e.g. poll,canvas")
+    p.add_argument("--scenarios", type=csv, default=["poll"], help=f"of {sorted(SCENARIOS)}, e.g. poll,canvas,board")
     p.add_argument("--client-procs", type=int, default=2)
     p.add_argument("--settle-timeout", type=float, default=20.0)
     p.add_argument("--floods", type=csv, default=HOSTILE_FLOODS,
