@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # The core and each built-in plugin: a folder with a babel.cfg, and where its catalogs are.
 CATALOG_ROOTS = {".": "facilitation/translations", "plugins/poll": "facilitation_poll/translations",
                  "plugins/squad": "facilitation_squad/translations",
-                 "plugins/evaluation": "facilitation_evaluation/translations"}
+                 "plugins/evaluation": "facilitation_evaluation/translations",
+                 "plugins/selfassessment": "facilitation_selfassessment/translations"}
 CATALOGS = ROOT / "facilitation" / "translations"
 
 

@@ -333,4 +333,5 @@ class Evaluation(Exercise):
             "texts": _l("In their words"),
             "figures_hidden": _l("The figures will be shown by the facilitator."),
             "not_rated": _l("not rated"),
+            "fewer": _l("fewer than 3"),
         }

@@ -83,12 +83,20 @@ def _choice_rows(labels, mine: dict, everyone: dict, key: str) -> list[list]:
     return rows
 
 
+def _count_axis(counts: list[int]) -> dict:
+    """An axis of people: whole numbers only."""
+    top = max([0, *counts])
+    return (
+        {"values": list(range(0, max(top, 1) + 1)), "format": "d"} if top <= 10 else {"tickMinStep": 1, "format": "d"}
+    )
+
+
 def recommend_chart(mine: dict):
     dist = mine["recommend"]["dist"]
     values = [{"score": str(i), "people": c} for i, c in enumerate(dist)]
     spec = {
-        "width": 330,
-        "height": 150,
+        "width": 300,
+        "height": 140,
         "data": {"values": values},
         "encoding": {
             "x": {
@@ -98,12 +106,7 @@ def recommend_chart(mine: dict):
                 "title": _("Score (0-10)"),
                 "axis": {"labelAngle": 0},
             },
-            "y": {
-                "field": "people",
-                "type": "quantitative",
-                "title": _("People"),
-                "axis": {"tickMinStep": 1, "format": "d"},
-            },
+            "y": {"field": "people", "type": "quantitative", "title": _("People"), "axis": _count_axis(dist)},
         },
         "layer": [
             {"mark": {"type": "bar", "color": "#0b5cad"}},
@@ -113,27 +116,29 @@ def recommend_chart(mine: dict):
             },
         ],
     }
+    # The table runs across, a column per score: eleven rows of one number would make a long page.
     return api.chart(
         spec,
         title=_("How likely they would recommend it"),
-        headers=[_("Score (0-10)"), _("People")],
-        rows=[[str(i), c] for i, c in enumerate(dist)],
+        headers=[_("Score (0-10)"), *[str(i) for i in range(len(dist))]],
+        rows=[[_("People"), *dist]],
     )
 
 
 def choices_chart(title: str, labels, rows: list[list]):
-    values = [{"label": label, "people": row[1] if isinstance(row[1], int) else 0} for label, row in zip(labels, rows)]
+    counts = [row[1] if isinstance(row[1], int) else 0 for row in rows]
+    values = [{"label": label, "people": count} for label, count in zip(labels, counts)]
     spec = {
-        "width": 300,
+        "width": 200,
         "height": {"step": 26},
         "data": {"values": values},
         "encoding": {
-            "y": {"field": "label", "type": "nominal", "sort": None, "title": None, "axis": {"labelLimit": 150}},
+            "y": {"field": "label", "type": "nominal", "sort": None, "title": None, "axis": {"labelLimit": 120}},
             "x": {
                 "field": "people",
                 "type": "quantitative",
                 "title": _("People of this network"),
-                "axis": {"tickMinStep": 1, "format": "d"},
+                "axis": _count_axis(counts),
             },
         },
         "layer": [
@@ -157,9 +162,11 @@ def efficacy_chart(rows: list[dict], series: list[tuple[str, str]], title: str):
         if r[key] is not None
     ]
     labels = [label for _key, label in series]
-    axis_y = {"field": "indicator", "type": "nominal", "sort": None, "title": None, "axis": {"labelLimit": 170}}
+    axis_y = {"field": "indicator", "type": "nominal", "sort": None, "title": None, "axis": {"labelLimit": 130}}
+    # Both layers on one 1-5 scale (the rule's own would start at 0).
+    scale_x = {"domain": [1, 5]}
     spec = {
-        "width": 260,
+        "width": 200,
         "height": {"step": 34},
         "data": {"values": values},
         "layer": [
@@ -167,7 +174,7 @@ def efficacy_chart(rows: list[dict], series: list[tuple[str, str]], title: str):
                 "mark": {"type": "rule", "color": "#768a9e"},
                 "encoding": {
                     "y": axis_y,
-                    "x": {"aggregate": "min", "field": "mean", "type": "quantitative"},
+                    "x": {"aggregate": "min", "field": "mean", "type": "quantitative", "scale": scale_x},
                     "x2": {"aggregate": "max", "field": "mean"},
                 },
             },
@@ -179,8 +186,8 @@ def efficacy_chart(rows: list[dict], series: list[tuple[str, str]], title: str):
                         "field": "mean",
                         "type": "quantitative",
                         "title": _("Average (1-5)"),
-                        "scale": {"domain": [1, 5]},
-                        "axis": {"tickCount": 5},
+                        "scale": scale_x,
+                        "axis": {"values": [1, 2, 3, 4, 5]},
                     },
                     "color": {
                         "field": "when",
@@ -218,7 +225,7 @@ def series_of(ctx: dict) -> list[tuple[str, str]]:
     if ctx["t0"]:
         series.append(("t0", _("T0")))
     if ctx["previous"]:
-        series.append(("previous", _("Previous")))
+        series.append(("previous", _("Previous questionnaire")))
     series.append(("now", _("This questionnaire")))
     return series
 
@@ -232,7 +239,7 @@ def html(artifact: dict, fmt: str, options: dict) -> Markup:
             charts["recommend"] = recommend_chart(mine)
         for key, title in (("criteria", _("What mattered")), ("critical", _("What was critical"))):
             labels = data.get(key) or []
-            if labels:
+            if labels and any(mine.get(key) or []):
                 charts[key] = choices_chart(title, labels, _choice_rows(labels, mine, ctx["everyone"], key))
     shown_rows = [r for r in ctx["rows"] if any(r[k] is not None for k in ("now", "t0", "previous"))]
     if shown_rows:

@@ -44,9 +44,10 @@
     const open = item.status === "open";
     const kept = root._evaluation;
     if (kept && kept.id === item.id && kept.form.isConnected) {
-      // The same questionnaire again (figures pushed, a reconnect): keep what the person is typing.
+      // The same questionnaire again (opened, locked, figures pushed, a reconnect): keep what the person is typing.
       for (const input of kept.form.querySelectorAll("input, textarea, button")) input.disabled = !open;
       if (mine) kept.submit.textContent = s("change");
+      kept.phase.textContent = phase(item);
       kept.results.replaceChildren(...results(view, item));
       return;
     }
@@ -101,12 +102,14 @@
       });
     });
     const resultsBox = el("section", { class: "results", "aria-label": s("everyone") }, ...results(view, item));
-    root._evaluation = { id: item.id, form, submit, results: resultsBox };
-    root.replaceChildren(
-      el("p", { class: "muted small", text: view.anonymous ? s("anonymous") : s("named") }),
-      item.status === "locked" ? el("p", { class: "muted", text: t("locked") }) : null,
-      item.status === "pending" ? el("p", { class: "muted", text: t("pending") }) : null,
-      form, resultsBox);
+    const phaseLine = el("p", { class: "muted", role: "status", text: phase(item) });
+    root._evaluation = { id: item.id, form, submit, results: resultsBox, phase: phaseLine };
+    root.replaceChildren(el("p", { class: "muted small", text: view.anonymous ? s("anonymous") : s("named") }),
+      phaseLine, form, resultsBox);
+  }
+
+  function phase(item) {
+    return item.status === "locked" ? t("locked") : item.status === "pending" ? t("pending") : "";
   }
 
   /* Everyone's figures, once the facilitator shows them (never a network's, never anyone's words). */
@@ -151,22 +154,27 @@
       })));
   }
 
+  /* One column per network (their names are short, the indicators' are not), one row per figure. */
   function networkTable(view, ctx) {
     const entries = Object.entries(view.by_network || {});
     if (!entries.length) return null;
-    const head = [s("network"), s("answered"), s("mean_score"), s("would_recommend"), ...view.indicators];
+    const rows = [
+      [s("answered"), (fig) => String(fig.n), true],
+      [s("mean_score"), (fig) => num(fig.recommend.mean)],
+      [s("would_recommend"), (fig) => pct(fig.recommend.share)],
+      ...view.indicators.map((label, i) => [label, (fig) => {
+        const e = fig.efficacy[i] || {};
+        return e.hidden ? s("fewer") : (e.count ? num(e.mean) : "–");
+      }]),
+    ];
     return el("div", { class: "table-wrap" }, el("table", { class: "table ev-networks" },
       el("caption", { class: "visually-hidden", text: s("by_network") }),
-      el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col", text: h, dir: "auto" })))),
-      el("tbody", {}, ...entries.map(([id, fig]) => el("tr", {},
-        el("th", { scope: "row", text: ctx.networks[id] || "#" + id, dir: "auto" }),
-        el("td", { class: "num", text: String(fig.n) }),
-        ...(fig.hidden ? [el("td", { colspan: String(2 + view.indicators.length), class: "muted", text: s("hidden") })]
-          : [el("td", { class: "num", text: num(fig.recommend.mean) }), el("td", { class: "num", text: pct(fig.recommend.share) }),
-            ...view.indicators.map((_, i) => {
-              const e = fig.efficacy[i] || {};
-              return el("td", { class: "num", text: e.hidden ? s("hidden") : (e.count ? num(e.mean) : "–") });
-            })]))))));
+      el("thead", {}, el("tr", {}, el("td", {}),
+        ...entries.map(([id, fig]) => el("th", { scope: "col" }, bdi(ctx.networks[id] || "#" + id),
+          fig.hidden ? el("span", { class: "muted small ev-fewer", text: s("hidden") }) : null)))),
+      el("tbody", {}, ...rows.map(([label, value, always]) => el("tr", {},
+        el("th", { scope: "row", text: label, dir: "auto" }),
+        ...entries.map(([, fig]) => el("td", { class: "num", text: fig.hidden && !always ? "–" : value(fig) })))))));
   }
 
   function textList(title, entries, ctx) {
