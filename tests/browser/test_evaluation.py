@@ -279,3 +279,63 @@ def test_the_journey_is_read_by_its_team_and_refused_to_another_networks_link(se
     answer = other.goto(f"{server.url}/n/{links['b']}x/journey")
     assert answer.status == 404
     look(other, shot, "refused")
+
+
+def test_teams_assess_themselves_in_a_meeting_and_the_facilitator_sees_each_team(server, new_page, shot):
+    fac = new_page(viewport=DESKTOP)
+    login(fac, server)
+    fac.goto(f"{server.url}/f/meetings/{server.meeting_id}")
+    fac.select_option("#add-type", "selfassessment")
+    fac.click("main form.inline-row button[type=submit]")
+    fac.select_option("#f-template", "wilder")
+    fac.fill("#f-title", "Fattori di collaborazione")
+    fac.click("main form button[type=submit]")
+    expect(fac.locator(".flash")).to_have_text("Esercizio salvato.")
+    if fac.locator("#start-meeting").count():  # run alone, the meeting was not started by another test
+        fac.click("#start-meeting")
+    else:
+        fac.goto(f"{server.url}/f/meetings/{server.meeting_id}/console")
+    fac.wait_for_selector("#console")
+    connected(fac)
+    ada = person(new_page, server, "Ada", A)
+    cy = person(new_page, server, "Cy", B)
+    fac.locator("#agenda button", has_text="Fattori di collaborazione").click()
+    expect(fac.locator("#current-title")).to_have_text("Fattori di collaborazione")
+    fac.click('[data-cmd="open"]')
+
+    # The twenty factors in their six groups; each team its own ratings.
+    expect(ada.locator(".sa-dim")).to_have_count(20)
+    expect(ada.locator(".sa-group")).to_have_count(6)
+    ada.locator('.sa-dim[data-dim="w04"] label.sa-option', has_text="4").click()
+    ada.locator('.sa-dim[data-dim="w04"] textarea').fill("Ci fidiamo, ci conosciamo da anni")
+    ada.locator('.sa-dim[data-dim="w04"] textarea').press("Tab")
+    cy.locator('.sa-dim[data-dim="w19"] label.sa-option', has_text="2").click()
+    expect(cy.locator('.sa-dim[data-dim="w04"] input:checked')).to_have_count(0)
+    look(ada, shot, "participant")
+
+    cards = fac.locator(".sa-card")
+    expect(cards).to_have_count(2)
+    expect(
+        cards.filter(has_text=A).locator("tr", has_text="Rispetto, comprensione e fiducia reciproci")
+    ).to_contain_text("4")
+    look(fac, shot, "console")
+    # The facilitator works inside a team: the team sees it at once.
+    cards.filter(has_text=B).get_by_role("button", name="Apri l'autovalutazione di questa squadra").click()
+    fac.locator('.sa-dim[data-dim="w17"] label.sa-option', has_text="3").click()
+    expect(cy.locator('.sa-dim[data-dim="w17"] input[value="3"]')).to_be_checked()
+    expect(ada.locator('.sa-dim[data-dim="w17"] input:checked')).to_have_count(0)
+    projector = new_page(viewport=DESKTOP)
+    login(projector, server)
+    projector.goto(f"{server.url}/f/meetings/{server.meeting_id}/projector")
+    expect(projector.locator(".sa-card")).to_have_count(2)
+    shot(projector, "projector-1280")
+    fac.click('[data-cmd="lock"]')
+    expect(fac.locator('[data-cmd="lock"]')).to_be_disabled()
+    archive = new_page(viewport=DESKTOP)
+    login(archive, server)
+    nets = server.python("result = {n['name']: n['id'] for n in store.networks(db)}")
+    archive.goto(f"{server.url}/f/networks/{nets[A]}/archive")
+    latest = archive.locator(".sa-archive").first
+    expect(latest).to_contain_text("Ci fidiamo, ci conosciamo da anni")
+    expect(latest.locator("figure.chart svg")).to_have_count(1)
+    look(archive, shot, "archive")

@@ -202,3 +202,22 @@ def test_the_archive_page_and_the_journey_show_the_comparison(app, db, seeded, l
     journey = http.get(f"/f/networks/{n1}/journey").get_data(as_text=True)
     assert 'id="evaluation-journey"' in journey and "<svg" in journey
     assert journey.count("Meno di 3 persone") >= 1
+
+
+def test_erasing_a_person_removes_their_name_from_the_answers_and_keeps_the_answers(app, db, sockets, seeded, login):
+    n1 = seeded["networks"][0]
+    with transaction(db):
+        item = store.add_item(db, seeded["meeting"], "evaluation", {**CONFIG, "anonymous": False})
+    fac = sockets.facilitator()
+    zelda = sockets.participant("Zelda Quintavalle", n1)
+    zelda_id = received(zelda, "snapshot")[0]["args"][0]["me"]["id"]
+    control(fac, "start")
+    control(fac, "open", item=item)
+    assert act(zelda, item, "answer", answers(9, [4, 4], comments="Più incontri in presenza"))["ok"]
+    control(fac, "lock", item=item)
+    assert "Zelda Quintavalle" in repr(versions(db, n1, "evaluation"))
+    http = app.test_client()
+    login(http)
+    assert http.post(f"/f/participants/{zelda_id}/erase").status_code == 302
+    kept = repr(versions(db, n1, "evaluation")) + repr(store.state_items(db, f"i{item}"))
+    assert "Zelda Quintavalle" not in kept and "Più incontri in presenza" in kept
