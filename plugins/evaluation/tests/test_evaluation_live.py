@@ -221,3 +221,19 @@ def test_erasing_a_person_removes_their_name_from_the_answers_and_keeps_the_answ
     assert http.post(f"/f/participants/{zelda_id}/erase").status_code == 302
     kept = repr(versions(db, n1, "evaluation")) + repr(store.state_items(db, f"i{item}"))
     assert "Zelda Quintavalle" not in kept and "Più incontri in presenza" in kept
+
+
+def test_the_facilitators_wording_is_text_in_charts_and_tables(app):
+    hostile = '<script>alert("x")</script> & «citt\u00e0»'
+    data = {"schema": 1, "title": hostile, "criteria": [hostile, "B"], "critical": [], "indicators": [hostile],
+            "questions": [hostile], "anonymous": False,
+            "network": {"n": 1, "r": [0] * 10 + [1], "c": [1, 0], "k": [], "e": [[0, 0, 0, 0, 1]]},
+            "overall": {"n": 1, "r": [0] * 10 + [1], "c": [1, 0], "k": [], "e": [[0, 0, 0, 0, 1]]},
+            "texts": {"use": [], "comments": [{"text": hostile, "who": hostile}], "process": [[{"text": hostile}]]},
+            "answers": []}
+    artifact = {"id": None, "exercise_type": "evaluation", "title": hostile, "data": data, "network_id": None}
+    for fmt in ("html", "print"):
+        out = render(app, artifact, fmt, names=True)
+        assert "<script>" not in out and "&lt;script&gt;" in out, fmt
+    markdown = render(app, artifact, "markdown", names=True)
+    assert "| <script>alert(\"x\")</script> & «città» | 1 | 1 |" in markdown  # as typed, on one line, as every Markdown export
