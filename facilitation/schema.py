@@ -250,13 +250,14 @@ def validate(fields: list[Field], data: Any, *, partial_defaults: bool = True) -
 
 
 def defaults(fields: list[Field]) -> dict:
-    """Each field's default; a translated default (``lazy_gettext``, or a list of them for ``lines``)
-    in the language of now."""
+    """Each field's default; a translated default (``lazy_gettext``, alone or in the list of a
+    ``lines`` field) in the language of now."""
     def now(value):
-        if isinstance(value, list):
+        if isinstance(value, LazyString):
+            return str(value)
+        if isinstance(value, (list, tuple)):
             return [now(v) for v in value]
-        return str(value) if isinstance(value, LazyString) else value
-
+        return value
     return {f.name: now(f.default) for f in fields}
 
 

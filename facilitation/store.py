@@ -334,6 +334,22 @@ def active_network_link(db, network_id):
                [network_id])
 
 
+def meetings_of_network(db, network_id):
+    """The meetings a network took part in (someone of it was admitted), oldest first: ``id``,
+    ``title``, ``starts_at``, ``started_at``, ``state``, ``lab_id``, ``lab_title`` and ``people``
+    (how many of the network joined). Counts only: no names."""
+    return rows(
+        db,
+        """SELECT m.id, m.title, m.starts_at, m.started_at, m.state, m.lab_id, l.title AS lab_title,
+                  count(p.id) AS people
+           FROM participants p JOIN meetings m ON m.id = p.meeting_id JOIN labs l ON l.id = m.lab_id
+           WHERE p.network_id = ? AND p.admitted = 1
+           GROUP BY m.id
+           ORDER BY coalesce(nullif(m.starts_at, ''), m.started_at, m.created_at), m.id""",
+        [network_id],
+    )
+
+
 def networks_present(db, meeting_id):
     return [r[0] for r in db.execute(
         "SELECT DISTINCT network_id FROM participants WHERE meeting_id = ? AND network_id IS NOT NULL",

@@ -64,7 +64,10 @@ def app(tmp_path_factory):
     """One app for the whole matrix: every cell makes its own visitor and its own objects."""
     path = tmp_path_factory.mktemp("matrix")
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": str(path / "test.db"),
-                      "WTF_CSRF_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False,
+                      # Hundreds of refused connections from one test address, by design:
+                      # not what the cap on connections waiting to authenticate is about.
+                      "SOCKET_PENDING_PER_ADDRESS": 10_000})
     with borrowed(app) as db:
         migrate(db, app.extensions["facilitation.registry"])
     yield app
@@ -90,6 +93,10 @@ def world(app):
             meeting = store.create_meeting(db, lab, {"title": "Incontro 1"})
             single = store.add_item(db, meeting, "poll", {"title": "Q1", "kind": "single", "options": ["A", "B"]})
             squad = store.add_item(db, meeting, "squad", {"title": "La squadra"})
+            evaluation = store.add_item(db, meeting, "evaluation", {"title": "Valutazione", "criteria": ["A"],
+                                                                     "critical": [], "indicators": ["I"],
+                                                                     "questions": [], "anonymous": True})
+            assessment = store.add_item(db, meeting, "selfassessment", {"template": "method", "start": "latest"})
             other_meeting = store.create_meeting(db, lab, {"title": "Incontro 2"})
             add_version(db, n1, {"schema": SCHEMA, "canvas": {"schema": SCHEMA, **CANVAS}, "reason": "closed",
                                  "authors": ["Ada"]}, "Squad")
@@ -97,11 +104,12 @@ def world(app):
             this_link = store.issue_network_link(db, n1, fid)  # revokes the first one
             other_link = store.issue_network_link(db, n2, fid)
         seeded = {"facilitator": fid, "networks": [n1, n2], "lab": lab, "meeting": meeting, "single": single,
-                  "squad": squad, "other_meeting": other_meeting, "code": store.meeting(db, meeting)["join_code"]}
+                  "squad": squad, "evaluation": evaluation, "assessment": assessment, "other_meeting": other_meeting, "code": store.meeting(db, meeting)["join_code"]}
         engine = app.extensions["facilitation.engine"]
         with app.test_request_context():
             fac = Connection("setup", Actor("facilitator", fid), meeting, "console")
-            for cmd in ({"cmd": "start"}, {"cmd": "open", "item": single}, {"cmd": "open", "item": squad}):
+            for cmd in ({"cmd": "start"}, {"cmd": "open", "item": single}, {"cmd": "open", "item": squad},
+                        {"cmd": "open", "item": evaluation}, {"cmd": "open", "item": assessment}):
                 assert engine.control(db, fac, cmd)["ok"], cmd
             other = Connection("setup", Actor("facilitator", fid), other_meeting, "console")
             assert engine.control(db, other, {"cmd": "start"})["ok"]
@@ -268,6 +276,14 @@ def _squad_add(seeded, who):
     return message
 
 
+def _self_rate(seeded, who):
+    message = {"item": seeded["assessment"], "type": "rate",
+               "payload": {"dim": "culture", "value": uuid.uuid4().int % 5 + 1, "base": 0}}
+    if who == "facilitator":
+        message["team"] = f"n{seeded['networks'][0]}"
+    return message
+
+
 SOCKET_DRIVERS = {
     "socket connect (participant)": _connect_as("participant"),
     "socket connect (console)": _connect_as("console"),
@@ -280,6 +296,12 @@ SOCKET_DRIVERS = {
     "socket action (squad edit in a network workspace)": _ack(
         "action", lambda s, w: {"workspace": "squad", "type": "add", "payload": {
             "kind": "role", "id": uuid.uuid4().hex[:12], "fields": {"title": "R"}}}, workspace=True),
+    "socket action (evaluation answer)": _ack(
+        "action", lambda s, w: {"item": s["evaluation"], "type": "answer", "payload": {"recommend": 8}}, anywhere=True),
+    "socket action (self-assessment in a meeting)": _ack("action", _self_rate, anywhere=True),
+    "socket action (self-assessment in a network workspace)": _ack(
+        "action", lambda s, w: {"workspace": "selfassessment", "type": "explain", "payload": {
+            "dim": "governance", "text": uuid.uuid4().hex, "base": 0}}, workspace=True),
     "socket control": _ack("control", lambda s, w: {"cmd": "timer", "seconds": 30}),
     "socket sync": _ack("sync", lambda s, w: {"since": 0}),
     "socket unknown event": _ack("no_such_event", lambda s, w: {"x": 1}),
