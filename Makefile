@@ -9,7 +9,7 @@ export FACILITATION_INSTANCE ?= $(CURDIR)/instance
 # Only folders that exist (bench/ may be absent from a checkout).
 LINT_PATHS := $(wildcard facilitation plugins examples tests bench) wsgi.py
 # The built-in exercises are packages of their own, installed like anyone's.
-PLUGINS := plugins/poll plugins/squad
+PLUGINS := plugins/poll plugins/squad plugins/questions plugins/prompt
 # -qq: our own lines only (pip's warnings about this machine's indexes are not the project's).
 PIP := $(BIN)/pip install -qq --disable-pip-version-check
 
