@@ -32,7 +32,7 @@ def refused(state, actor, type_, **payload):
 def test_the_method_s_shared_assumptions_are_ready_prompts(app):
     with app.test_request_context():
         config = P.validate_config({**CONFIG, "ready": "third_culture", "prompt": ""})
-        assert "third culture" in config["prompt"] and P.title_for(config) == str(READY["third_culture"][0])
+        assert "terza cultura" in config["prompt"] and P.title_for(config) == str(READY["third_culture"][0])
         adapted = P.validate_config({**CONFIG, "ready": "active_role", "prompt": "La mia versione"})
         assert adapted["prompt"] == "La mia versione"
         with pytest.raises(ValidationError) as caught:

@@ -29,13 +29,14 @@ def network_line(data: dict) -> str:
 
 
 def to_markdown(data: dict, names: bool = False) -> str:
-    lines = [f"**{markdown_cell(data.get('title', ''))}**", "",
-             f"| {_('Question')} | {_('Votes')} | {_('Answered')} |", "|---|---:|---|"]
+    # Translated outside the f-strings: message extraction does not look inside them.
+    headers, yes = [_("Question"), _("Votes"), _("Answered")], _("yes")
+    lines = [f"**{markdown_cell(data.get('title', ''))}**", "", "| " + " | ".join(headers) + " |", "|---|---:|---|"]
     for q in data.get("questions") or []:
         text = q["text"]
         if q.get("mine"):
             text += " (" + (q["name"] if names and q.get("name") else _("this network")) + ")"
-        lines.append(f"| {markdown_cell(text)} | {q['votes']} | {_('yes') if q['answered'] else ''} |")
+        lines.append(f"| {markdown_cell(text)} | {q['votes']} | {yes if q['answered'] else ''} |")
     lines += ["", network_line(data), ""]
     return "\n".join(lines)
 
