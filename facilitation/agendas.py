@@ -32,6 +32,7 @@ SHIPPED_PREFIX, SAVED_PREFIX = "shipped:", "saved:"
 
 # shipped templates -------------------------------------------------------------------
 
+
 def _marked(value):
     """Every marked text of a shipped template, in the order written."""
     if isinstance(value, dict):
@@ -69,13 +70,21 @@ def shipped() -> list[dict]:
     out = []
     for path in sorted(SHIPPED.glob("*.json")):
         data = json.loads(path.read_text())
-        out.append({"key": SHIPPED_PREFIX + path.stem, "shipped": True, "order": data.get("order", 99),
-                    "name": translated(data["name"]), "description": translated(data.get("description", "")),
-                    "items": translated(data["items"])})
+        out.append(
+            {
+                "key": SHIPPED_PREFIX + path.stem,
+                "shipped": True,
+                "order": data.get("order", 99),
+                "name": translated(data["name"]),
+                "description": translated(data.get("description", "")),
+                "items": translated(data["items"]),
+            }
+        )
     return sorted(out, key=lambda t: (t["order"], t["key"]))
 
 
 # every template ------------------------------------------------------------------------
+
 
 def saved(db) -> list[dict]:
     return [{**t, "key": f"{SAVED_PREFIX}{t['id']}", "shipped": False} for t in store.agenda_templates(db)]
@@ -88,9 +97,12 @@ def templates(db, registry) -> list[dict]:
 
 def find(db, registry, key: str) -> dict | None:
     if key.startswith(SAVED_PREFIX):
-        number = key[len(SAVED_PREFIX):]
-        found = store.agenda_template(db, int(number)) if number.isascii() and number.isdigit() \
-            and len(number) < 19 else None
+        number = key[len(SAVED_PREFIX) :]
+        found = (
+            store.agenda_template(db, int(number))
+            if number.isascii() and number.isdigit() and len(number) < 19
+            else None
+        )
         return annotate({**found, "key": key, "shipped": False}, registry) if found else None
     return next((annotate(t, registry) for t in shipped() if t["key"] == key), None)
 
@@ -102,8 +114,16 @@ def annotate(template: dict, registry) -> dict:
         config, problem = usable(registry, item)
         exercise = registry.exercises.get(item.get("type", ""))
         title = exercise.title_for(config) if exercise and config else label_of(item, registry)
-        items.append({**item, "title": title, "exercise": str(exercise.title) if exercise else item.get("type", ""),
-                      "available": problem is None, "problem": problem, "ready": config})
+        items.append(
+            {
+                **item,
+                "title": title,
+                "exercise": str(exercise.title) if exercise else item.get("type", ""),
+                "available": problem is None,
+                "problem": problem,
+                "ready": config,
+            }
+        )
     unavailable = sum(1 for i in items if not i["available"])
     return {**template, "items": items, "unavailable": unavailable}
 
@@ -119,8 +139,7 @@ def usable(registry, item: dict) -> tuple[dict | None, str | None]:
     if exercise is None:
         return None, _("the exercise “%(type)s” is not installed here", type=item.get("type", "?"))
     names = {f.name for f in exercise.config_fields}
-    config = {**defaults(exercise.config_fields),
-              **{k: v for k, v in (item.get("config") or {}).items() if k in names}}
+    config = {**defaults(exercise.config_fields), **{k: v for k, v in (item.get("config") or {}).items() if k in names}}
     try:
         return exercise.validate_config(validate(exercise.config_fields, config)), None
     except ValidationError:
@@ -128,6 +147,7 @@ def usable(registry, item: dict) -> tuple[dict | None, str | None]:
 
 
 # using them ----------------------------------------------------------------------------
+
 
 def fill_agenda(db, meeting_id: int, template: dict) -> list[dict]:
     """Add the template's available items to the meeting; returns the items skipped."""
@@ -166,5 +186,4 @@ def save_from_meeting(db, registry, meeting_id: int, name: str, description: str
 
 
 def skipped_message(skipped: list[dict]) -> str:
-    return _("Not added, and why: %(items)s.",
-             items="; ".join(f"{i['title']} ({i['problem']})" for i in skipped))
+    return _("Not added, and why: %(items)s.", items="; ".join(f"{i['title']} ({i['problem']})" for i in skipped))

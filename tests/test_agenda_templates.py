@@ -49,12 +49,17 @@ def test_the_shipped_lab_formats_are_offered_with_the_obstacle_board_unavailable
     with app.test_request_context():
         focus = agendas.find(None, app.extensions["facilitation.registry"], "shipped:project_focus")
     assert [(i["type"], i["available"]) for i in focus["items"]] == [
-        ("poll", True), ("board", False), ("squad", True), ("poll", True)]
+        ("poll", True),
+        ("board", False),
+        ("squad", True),
+        ("poll", True),
+    ]
 
 
 def test_a_meeting_from_the_project_focus_template_skips_the_board_and_says_so(fac, db, seeded):
-    response, meeting = new_meeting(fac, db, seeded["lab"], template="shipped:project_focus", title="Focus 3",
-                                    starts_at="2027-03-01T09:30")
+    response, meeting = new_meeting(
+        fac, db, seeded["lab"], template="shipped:project_focus", title="Focus 3", starts_at="2027-03-01T09:30"
+    )
     assert response.status_code == 302 and response.headers["Location"] == f"/f/meetings/{meeting}"
     page = fac.get(response.headers["Location"]).get_data(as_text=True)
     assert "Meeting created from the template" in page and "Obstacle board" in page and "not installed" in page
@@ -66,7 +71,8 @@ def test_a_meeting_from_the_project_focus_template_skips_the_board_and_says_so(f
 
 @pytest.mark.parametrize("key", ["shipped:project_focus", "shipped:themed_lab", "shipped:closing_conference"])
 def test_every_shipped_template_makes_an_agenda_its_exercises_accept_in_the_reader_s_language(
-        app, login, db, seeded, key):
+    app, login, db, seeded, key
+):
     http = app.test_client()
     login(http)  # Italian, the default
     response, meeting = new_meeting(http, db, seeded["lab"], template=key, title="Incontro")
@@ -88,8 +94,10 @@ def test_every_shipped_template_makes_an_agenda_its_exercises_accept_in_the_read
 
 
 def test_a_meeting_s_agenda_saved_as_a_template_makes_the_same_agenda_elsewhere(fac, db, seeded):
-    response = fac.post(f"/f/meetings/{seeded['meeting']}/template",
-                        data={"name": "Il nostro formato", "description": "Quattro sondaggi"})
+    response = fac.post(
+        f"/f/meetings/{seeded['meeting']}/template",
+        data={"name": "Il nostro formato", "description": "Quattro sondaggi"},
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/f/templates"
     saved = store.agenda_templates(db)
     assert [t["name"] for t in saved] == ["Il nostro formato"] and len(saved[0]["items"]) == 4
@@ -109,32 +117,43 @@ def test_a_meeting_s_agenda_saved_as_a_template_makes_the_same_agenda_elsewhere(
     assert len(store.agenda_templates(db)) == 1
 
 
-def test_a_meeting_duplicated_for_the_next_session_has_the_same_agenda_none_of_it_opened(
-        fac, db, seeded, sockets):
+def test_a_meeting_duplicated_for_the_next_session_has_the_same_agenda_none_of_it_opened(fac, db, seeded, sockets):
     from facilitation.api.testing import control
 
     console = sockets.facilitator()
     control(console, "start")
     control(console, "open", item=seeded["single"])
     control(console, "lock", item=seeded["single"])
-    response = fac.post(f"/f/meetings/{seeded['meeting']}/duplicate",
-                        data={"title": "Incontro 2", "starts_at": "2027-01-12T09:30"})
+    response = fac.post(
+        f"/f/meetings/{seeded['meeting']}/duplicate", data={"title": "Incontro 2", "starts_at": "2027-01-12T09:30"}
+    )
     new_id = int(response.headers["Location"].rsplit("/", 1)[1])
     new, old = store.meeting(db, new_id), store.meeting(db, seeded["meeting"])
     assert new["lab_id"] == old["lab_id"] and new["state"] == "draft" and new["join_code"] != old["join_code"]
     assert new["title"] == "Incontro 2" and new["starts_at"] == "2027-01-12T09:30"
     items = store.agenda(db, new_id)
     assert [(i["exercise_type"], i["config"]) for i in items] == [
-        (i["exercise_type"], i["config"]) for i in store.agenda(db, seeded["meeting"])]
+        (i["exercise_type"], i["config"]) for i in store.agenda(db, seeded["meeting"])
+    ]
     assert {i["status"] for i in items} == {"pending"} and not any(i["revealed"] for i in items)
 
 
 def test_a_saved_template_naming_an_exercise_not_installed_is_offered_and_the_item_skipped(fac, db, seeded):
     with transaction(db):
-        template = store.save_agenda_template(db, "Con la bacheca", "", [
-            {"type": "board", "label": "Bacheca degli ostacoli", "config": {"title": "Ostacoli"}},
-            {"type": "poll", "label": "Sondaggio", "config": {"title": "Q", "kind": "single", "options": ["A", "B"]}},
-            {"type": "poll", "label": "Rotto", "config": {"title": "Q", "kind": "single", "options": []}}])
+        template = store.save_agenda_template(
+            db,
+            "Con la bacheca",
+            "",
+            [
+                {"type": "board", "label": "Bacheca degli ostacoli", "config": {"title": "Ostacoli"}},
+                {
+                    "type": "poll",
+                    "label": "Sondaggio",
+                    "config": {"title": "Q", "kind": "single", "options": ["A", "B"]},
+                },
+                {"type": "poll", "label": "Rotto", "config": {"title": "Q", "kind": "single", "options": []}},
+            ],
+        )
     page = fac.get("/f/templates").get_data(as_text=True)
     assert "Bacheca degli ostacoli" in page and "not accepted by the installed exercise" in page
     response, meeting = new_meeting(fac, db, seeded["lab"], template=f"saved:{template}", title="Prova")
@@ -143,14 +162,17 @@ def test_a_saved_template_naming_an_exercise_not_installed_is_offered_and_the_it
     assert "Bacheca degli ostacoli" in message and "Rotto" in message
 
 
-@pytest.mark.parametrize("form", [
-    {"template": "saved:99999999999999999999999", "title": "X"},
-    {"template": "saved:-1", "title": "X"},
-    {"template": "shipped:../../etc/passwd", "title": "X"},
-    {"template": "shipped:project_focus", "title": "\x00\u202e "},
-    {"template": "shipped:project_focus"},
-    {},
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"template": "saved:99999999999999999999999", "title": "X"},
+        {"template": "saved:-1", "title": "X"},
+        {"template": "shipped:../../etc/passwd", "title": "X"},
+        {"template": "shipped:project_focus", "title": "\x00\u202e "},
+        {"template": "shipped:project_focus"},
+        {},
+    ],
+)
 def test_bad_input_creates_nothing_and_says_why(fac, db, seeded, form, caplog):
     response, meeting = new_meeting(fac, db, seeded["lab"], **form)
     assert response.status_code == 302 and meeting is None
@@ -163,8 +185,12 @@ def test_templates_are_for_facilitators_only_and_unknown_ones_are_not_found(app,
     anonymous = app.test_client()
     for url in ("/f/templates",):
         assert "/f/login" in anonymous.get(url).headers["Location"]
-    for url in (f"/f/meetings/{seeded['meeting']}/template", f"/f/meetings/{seeded['meeting']}/duplicate",
-                f"/f/labs/{seeded['lab']}/meetings/from-template", "/f/templates/1/delete"):
+    for url in (
+        f"/f/meetings/{seeded['meeting']}/template",
+        f"/f/meetings/{seeded['meeting']}/duplicate",
+        f"/f/labs/{seeded['lab']}/meetings/from-template",
+        "/f/templates/1/delete",
+    ):
         assert "/f/login" in anonymous.post(url, data={"title": "x", "name": "x"}).headers["Location"]
     assert fac.post("/f/templates/424242/delete").status_code == 404
     assert fac.post("/f/meetings/424242/duplicate", data={"title": "x"}).status_code == 404

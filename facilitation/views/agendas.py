@@ -24,7 +24,7 @@ LIMITS = {"name": 160, "description": 1000, "title": 160, "starts_at": 40}
 
 
 def _form(*keys) -> dict:
-    return {key: clean_text(request.form.get(key, ""), multiline=key == "description")[:LIMITS[key]] for key in keys}
+    return {key: clean_text(request.form.get(key, ""), multiline=key == "description")[: LIMITS[key]] for key in keys}
 
 
 @bp.app_context_processor
@@ -66,8 +66,9 @@ def save(meeting_id):
         flash(_("The agenda is empty: add an exercise first."), "error")
         return redirect(url_for("admin.meeting", meeting_id=meeting_id) + "#reuse")
     with transaction(db):
-        agendas.save_from_meeting(db, registry(), meeting["id"], values["name"], values["description"],
-                                  session.get("facilitator_id"))
+        agendas.save_from_meeting(
+            db, registry(), meeting["id"], values["name"], values["description"], session.get("facilitator_id")
+        )
     flash(_("The agenda is saved as the template “%(name)s”.", name=values["name"]), "ok")
     return redirect(url_for("agendas.templates"))
 
@@ -80,8 +81,10 @@ def from_template(lab_id):
     values = _form("title", "starts_at")
     template = agendas.find(db, registry(), request.form.get("template", "")[:40])
     if template is None or not values["title"]:
-        flash(_("Choose a template and give the meeting a title.") if values["title"] else
-              _("A meeting needs a title."), "error")
+        flash(
+            _("Choose a template and give the meeting a title.") if values["title"] else _("A meeting needs a title."),
+            "error",
+        )
         return redirect(url_for("admin.lab", lab_id=lab_id) + "#from-template")
     with transaction(db):
         meeting_id, skipped = agendas.create_meeting(db, lab_id, values, template)

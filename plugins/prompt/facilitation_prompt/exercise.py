@@ -36,31 +36,53 @@ MIN_GROUP = 3
 
 # The method's shared assumptions, ready to show (PRODUCT: "useful as prompts and reflection cards").
 READY = {
-    "third_culture": (_l("Shared assumption: the \"third culture\""),
-                      _l("Intercultural work builds a \"third culture\" in which everyone takes part; the "
-                         "mediator promotes a new culture common to all citizens.")),
-    "active_role": (_l("Shared assumption: every role shapes the community"),
-                    _l("Every role shapes the community; the citizen who turns to a service takes an active "
-                       "role, not only that of someone asking for assistance.")),
+    "third_culture": (
+        _l('Shared assumption: the "third culture"'),
+        _l(
+            'Intercultural work builds a "third culture" in which everyone takes part; the '
+            "mediator promotes a new culture common to all citizens."
+        ),
+    ),
+    "active_role": (
+        _l("Shared assumption: every role shapes the community"),
+        _l(
+            "Every role shapes the community; the citizen who turns to a service takes an active "
+            "role, not only that of someone asking for assistance."
+        ),
+    ),
 }
 
 
 class PromptCard(Exercise):
     type = "prompt"
     title = _l("Prompt card")
-    description = _l("Show a prompt, such as one of the method's shared assumptions, and collect short replies "
-                     "as a wall; highlight the replies the room should see.")
+    description = _l(
+        "Show a prompt, such as one of the method's shared assumptions, and collect short replies "
+        "as a wall; highlight the replies the room should see."
+    )
     icon = "❝"
     script = "prompt.js"
     stylesheet = "prompt.css"
     archive_template = "prompt/archive.html"
     config_fields = [
-        Field("ready", "choice", _l("Ready prompt"), default="",
-              choices=(("", _l("None: I write my own prompt")), *((k, v[0]) for k, v in READY.items()))),
-        Field("prompt", "textarea", _l("Prompt"), default="", max_length=400,
-              help=_l("With a ready prompt, leave it empty to show the prompt as it is, or adapt it here.")),
-        Field("ask", "text", _l("What the replies answer"), default=_l("What does it mean in your work?"),
-              max_length=160),
+        Field(
+            "ready",
+            "choice",
+            _l("Ready prompt"),
+            default="",
+            choices=(("", _l("None: I write my own prompt")), *((k, v[0]) for k, v in READY.items())),
+        ),
+        Field(
+            "prompt",
+            "textarea",
+            _l("Prompt"),
+            default="",
+            max_length=400,
+            help=_l("With a ready prompt, leave it empty to show the prompt as it is, or adapt it here."),
+        ),
+        Field(
+            "ask", "text", _l("What the replies answer"), default=_l("What does it mean in your work?"), max_length=160
+        ),
         Field("title", "text", _l("Title in the agenda (optional)"), default="", max_length=120),
         Field("anonymous", "bool", _l("Replies are anonymous"), default=False),
         Field("wall", "bool", _l("Participants see everyone's replies"), default=True),
@@ -69,10 +91,16 @@ class PromptCard(Exercise):
     actions = {
         "reply": ActionSpec([Field("text", "text", required=True, max_length=MAX_TEXT)], rate="chat"),
         "withdraw": ActionSpec([Field("reply", "int", required=True, min=1, max=MAX_REPLIES)]),
-        "highlight": ActionSpec([Field("reply", "int", required=True, min=1, max=MAX_REPLIES),
-                                 Field("on", "bool", default=True)], roles=frozenset({"facilitator"}), rate="edit"),
-        "hide": ActionSpec([Field("reply", "int", required=True, min=1, max=MAX_REPLIES),
-                            Field("on", "bool", default=True)], roles=frozenset({"facilitator"}), rate="edit"),
+        "highlight": ActionSpec(
+            [Field("reply", "int", required=True, min=1, max=MAX_REPLIES), Field("on", "bool", default=True)],
+            roles=frozenset({"facilitator"}),
+            rate="edit",
+        ),
+        "hide": ActionSpec(
+            [Field("reply", "int", required=True, min=1, max=MAX_REPLIES), Field("on", "bool", default=True)],
+            roles=frozenset({"facilitator"}),
+            rate="edit",
+        ),
     }
 
     def validate_config(self, config: dict) -> dict:
@@ -95,8 +123,9 @@ class PromptCard(Exercise):
     # actions -------------------------------------------------------------------
 
     def apply(self, state: State, action: Action, actor: Actor) -> Outcome:
-        handler = {"reply": self._reply, "withdraw": self._withdraw, "highlight": self._mark,
-                   "hide": self._mark}.get(action.type)
+        handler = {"reply": self._reply, "withdraw": self._withdraw, "highlight": self._mark, "hide": self._mark}.get(
+            action.type
+        )
         if handler is None:
             raise ActionError("unknown_action", _l("Unknown action."))
         return handler(state, action, actor)
@@ -111,8 +140,15 @@ class PromptCard(Exercise):
             raise ActionError("full", _l("This exercise takes no more replies."))
         anonymous = bool(config.get("anonymous"))
         rid = counter["n"] + 1
-        reply = {"id": rid, "text": action.payload["text"], "at": action.at, "hl": False, "hidden": False,
-                 "name": None if anonymous else actor.name, "network": None if anonymous else actor.network_id}
+        reply = {
+            "id": rid,
+            "text": action.payload["text"],
+            "at": action.at,
+            "hl": False,
+            "hidden": False,
+            "name": None if anonymous else actor.name,
+            "network": None if anonymous else actor.network_id,
+        }
         me = {"replies": [*me["replies"], rid]}
         changes = {"seq": {"n": rid}, f"r:{rid}": reply, f"m:{actor.id}": me}
         self._count(state, changes, actor, 1, person=len(me["replies"]) == 1, anonymous=anonymous)
@@ -166,22 +202,42 @@ class PromptCard(Exercise):
     # views ---------------------------------------------------------------------
 
     def _public(self, reply: dict) -> dict:
-        return {"id": reply["id"], "text": reply["text"], "hl": reply["hl"], "name": reply.get("name"),
-                "at": reply["at"]}
+        return {
+            "id": reply["id"],
+            "text": reply["text"],
+            "hl": reply["hl"],
+            "name": reply.get("name"),
+            "at": reply["at"],
+        }
 
     def client_strings(self) -> dict:
         return {
-            "your_reply": _l("Your reply"), "send": _l("Send"), "sent": _l("Reply sent."),
-            "left": _l("Replies you can still send: %(n)s"), "chars_left": _l("Characters left: %(n)s"),
-            "mine": _l("Your replies"), "withdraw": _l("Take it back"), "hidden": _l("Hidden by the facilitator"),
+            "your_reply": _l("Your reply"),
+            "send": _l("Send"),
+            "sent": _l("Reply sent."),
+            "left": _l("Replies you can still send: %(n)s"),
+            "chars_left": _l("Characters left: %(n)s"),
+            "mine": _l("Your replies"),
+            "withdraw": _l("Take it back"),
+            "hidden": _l("Hidden by the facilitator"),
             "anonymous_note": _l("Replies are anonymous: nobody sees who wrote them, not even the facilitator."),
-            "named_note": _l("Your name is shown with your reply."), "wall": _l("Replies"),
+            "named_note": _l("Your name is shown with your reply."),
+            "wall": _l("Replies"),
             "no_wall": _l("The facilitator shows the replies on the shared screen."),
-            "none": _l("No replies yet."), "highlighted": _l("Highlighted"), "anonymous": _l("Anonymous"),
-            "highlight": _l("Highlight"), "unhighlight": _l("Remove the highlight"), "hide": _l("Hide"),
-            "show": _l("Show again"), "count": _l("Replies: %(n)s"), "by_network": _l("By network"),
-            "network": _l("Network"), "people": _l("People"), "replies": _l("Replies"),
-            "few": _l("fewer than 3 people"), "removed": _l("This reply was removed."),
+            "none": _l("No replies yet."),
+            "highlighted": _l("Highlighted"),
+            "anonymous": _l("Anonymous"),
+            "highlight": _l("Highlight"),
+            "unhighlight": _l("Remove the highlight"),
+            "hide": _l("Hide"),
+            "show": _l("Show again"),
+            "count": _l("Replies: %(n)s"),
+            "by_network": _l("By network"),
+            "network": _l("Network"),
+            "people": _l("People"),
+            "replies": _l("Replies"),
+            "few": _l("fewer than 3 people"),
+            "removed": _l("This reply was removed."),
         }
 
     def participants_see_results(self, config: dict, revealed: bool) -> bool:
@@ -191,9 +247,14 @@ class PromptCard(Exercise):
         config = state.config
         replies = sorted(state.prefix("r:").values(), key=lambda r: (r["at"], r["id"]))
         visible = [r for r in replies if not r["hidden"]]
-        out = {"prompt": config.get("prompt", ""), "ask": config.get("ask", ""), "count": len(visible),
-               "anonymous": bool(config.get("anonymous")), "wall": bool(config.get("wall", True)),
-               "max_text": MAX_TEXT}
+        out = {
+            "prompt": config.get("prompt", ""),
+            "ask": config.get("ask", ""),
+            "count": len(visible),
+            "anonymous": bool(config.get("anonymous")),
+            "wall": bool(config.get("wall", True)),
+            "max_text": MAX_TEXT,
+        }
         if audience == PROJECTOR:
             out["highlighted"] = [self._public(r) for r in visible if r["hl"]]
             out["replies"] = [self._public(r) for r in visible if not r["hl"]][-PROJECTOR_WALL:]
@@ -212,8 +273,10 @@ class PromptCard(Exercise):
         out = {}
         for key, c in state.prefix("n:").items():
             shown = c.get("anon", 0) == 0 or c.get("people", 0) >= MIN_GROUP
-            out[key[2:]] = {"people": c.get("people", 0) if shown else None,
-                            "replies": c.get("replies", 0) if shown else None}
+            out[key[2:]] = {
+                "people": c.get("people", 0) if shown else None,
+                "replies": c.get("replies", 0) if shown else None,
+            }
         return out
 
     def personal(self, state: State, actor: Actor) -> dict:
@@ -232,6 +295,10 @@ class PromptCard(Exercise):
                 continue
             mine = r.get("network") == network_id
             listed.append({"text": r["text"], "hl": r["hl"], "mine": mine, "name": r.get("name") if mine else None})
-        return {"prompt": state.config.get("prompt", ""), "ask": state.config.get("ask", ""),
-                "anonymous": bool(state.config.get("anonymous")), "replies": listed,
-                "network": self.by_network(state).get(str(network_id))}
+        return {
+            "prompt": state.config.get("prompt", ""),
+            "ask": state.config.get("ask", ""),
+            "anonymous": bool(state.config.get("anonymous")),
+            "replies": listed,
+            "network": self.by_network(state).get(str(network_id)),
+        }

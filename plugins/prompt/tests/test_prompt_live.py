@@ -8,14 +8,24 @@ import pytest
 
 from facilitation.api.testing import act, control, received, versions
 
-CONFIG = {"ready": "third_culture", "prompt": "La terza cultura", "ask": "Che cosa ne pensate?", "title": "",
-          "anonymous": False, "wall": True, "per_person": 3}
+CONFIG = {
+    "ready": "third_culture",
+    "prompt": "La terza cultura",
+    "ask": "Che cosa ne pensate?",
+    "title": "",
+    "anonymous": False,
+    "wall": True,
+    "per_person": 3,
+}
 
 
 @pytest.fixture
 def seed_items():
-    return [("named", "prompt", CONFIG, "meeting"), ("anonymous", "prompt", {**CONFIG, "anonymous": True}, "meeting"),
-            ("screen_only", "prompt", {**CONFIG, "wall": False}, "meeting")]
+    return [
+        ("named", "prompt", CONFIG, "meeting"),
+        ("anonymous", "prompt", {**CONFIG, "anonymous": True}, "meeting"),
+        ("screen_only", "prompt", {**CONFIG, "wall": False}, "meeting"),
+    ]
 
 
 def flush(client):
@@ -23,8 +33,9 @@ def flush(client):
 
 
 def shown(client) -> str:
-    return json.dumps([m["args"] for m in received(client) if m["name"] in ("results", "meeting", "event")],
-                      ensure_ascii=False)
+    return json.dumps(
+        [m["args"] for m in received(client) if m["name"] in ("results", "meeting", "event")], ensure_ascii=False
+    )
 
 
 def gathered(client, needle, tries=100):
@@ -41,8 +52,11 @@ def gathered(client, needle, tries=100):
 
 def views(client, needle):
     """The results views a client got, the last one holding ``needle``."""
-    return [m[0]["item"]["view"] for m in json.loads(gathered(client, needle))
-            if m and isinstance(m[0].get("item"), dict) and "view" in m[0]["item"]]
+    return [
+        m[0]["item"]["view"]
+        for m in json.loads(gathered(client, needle))
+        if m and isinstance(m[0].get("item"), dict) and "view" in m[0]["item"]
+    ]
 
 
 def test_replies_reach_the_wall_of_everyone_and_the_highlight_the_projector(sockets, seeded):
@@ -92,16 +106,23 @@ def test_a_participant_cannot_highlight_hide_or_take_back_another_s_reply(socket
     control(fac, "start")
     control(fac, "open", item=seeded["named"])
     assert act(ada, seeded["named"], "reply", {"text": "Mia"})["ok"]
-    before = db.execute("SELECT key, value FROM exercise_state WHERE space = ? ORDER BY key",
-                        [f"i{seeded['named']}"]).fetchall()
-    for type_, payload, code in [("highlight", {"reply": 1}, "forbidden"), ("hide", {"reply": 1}, "forbidden"),
-                                 ("withdraw", {"reply": 1}, "not_found"), ("reply", {"text": "x" * 201}, "invalid"),
-                                 ("reply", {"text": "\u200b\u200b"}, "invalid"), ("withdraw", {"reply": -1}, "invalid"),
-                                 ("reply", {"text": "ok", "name": "Finto"}, "invalid")]:
+    before = db.execute(
+        "SELECT key, value FROM exercise_state WHERE space = ? ORDER BY key", [f"i{seeded['named']}"]
+    ).fetchall()
+    for type_, payload, code in [
+        ("highlight", {"reply": 1}, "forbidden"),
+        ("hide", {"reply": 1}, "forbidden"),
+        ("withdraw", {"reply": 1}, "not_found"),
+        ("reply", {"text": "x" * 201}, "invalid"),
+        ("reply", {"text": "\u200b\u200b"}, "invalid"),
+        ("withdraw", {"reply": -1}, "invalid"),
+        ("reply", {"text": "ok", "name": "Finto"}, "invalid"),
+    ]:
         ack = act(bo, seeded["named"], type_, payload)
         assert not ack["ok"] and ack["error"]["code"] == code, (type_, payload, ack)
-    after = db.execute("SELECT key, value FROM exercise_state WHERE space = ? ORDER BY key",
-                       [f"i{seeded['named']}"]).fetchall()
+    after = db.execute(
+        "SELECT key, value FROM exercise_state WHERE space = ? ORDER BY key", [f"i{seeded['named']}"]
+    ).fetchall()
     assert after == before
 
 
@@ -118,4 +139,6 @@ def test_lock_archives_the_replies_for_each_network_with_its_own_marked(sockets,
     kept = versions(db, n1, "prompt")[-1]["data"]
     assert kept["prompt"] == "La terza cultura"
     assert [(r["text"], r["mine"], r["name"]) for r in kept["replies"]] == [
-        ("Dalla rete uno", True, "Ada"), ("Dalla rete due", False, None)]
+        ("Dalla rete uno", True, "Ada"),
+        ("Dalla rete due", False, None),
+    ]

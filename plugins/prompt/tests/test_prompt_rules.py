@@ -9,8 +9,15 @@ from facilitation_prompt.exercise import PROJECTOR_WALL
 from facilitation_prompt.render import to_markdown
 
 P = PromptCard()
-CONFIG = {"ready": "", "prompt": "Che cosa vuol dire cura?", "ask": "Nel vostro lavoro", "title": "",
-          "anonymous": False, "wall": True, "per_person": 2}
+CONFIG = {
+    "ready": "",
+    "prompt": "Che cosa vuol dire cura?",
+    "ask": "Nel vostro lavoro",
+    "title": "",
+    "anonymous": False,
+    "wall": True,
+    "per_person": 2,
+}
 FAC = Actor("facilitator", 1, "Fac")
 
 
@@ -105,6 +112,8 @@ def test_a_network_keeps_the_replies_with_its_own_marked():
     state, _ = run(state, FAC, "highlight", reply=2, on=True)
     kept = P.archive(state, 5)
     assert [(r["text"], r["mine"], r["name"], r["hl"]) for r in kept["replies"]] == [
-        ("Nostra", True, "P1", False), ("=Loro", False, None, True)]
+        ("Nostra", True, "P1", False),
+        ("=Loro", False, None, True),
+    ]
     text = to_markdown(kept)
     assert "- '=Loro (highlighted)" in text and "Nascosta" not in text and "P1" not in text

@@ -43,9 +43,11 @@ LIST_RECENT = 20
 MIN_GROUP = 3
 
 MODERATION = (("held", _l("Held until I approve them")), ("open", _l("Published at once")))
-NAMES = (("choice", _l("Each person chooses whether to give their name")),
-         ("named", _l("With the name of whoever asks")),
-         ("anonymous", _l("Anonymous for everyone, me included")))
+NAMES = (
+    ("choice", _l("Each person chooses whether to give their name")),
+    ("named", _l("With the name of whoever asks")),
+    ("anonymous", _l("Anonymous for everyone, me included")),
+)
 MODERATE = ("approve", "hide", "restore", "answered", "unanswered", "pin", "unpin")
 
 
@@ -61,8 +63,10 @@ def rank(q: dict) -> tuple:
 class Questions(Exercise):
     type = "questions"
     title = _l("Questions with upvotes")
-    description = _l("Participants ask questions and upvote the others' once each; you moderate them; "
-                     "the projector shows the pinned and the top questions.")
+    description = _l(
+        "Participants ask questions and upvote the others' once each; you moderate them; "
+        "the projector shows the pinned and the top questions."
+    )
     icon = "?"
     script = "questions.js"
     stylesheet = "questions.css"
@@ -75,22 +79,37 @@ class Questions(Exercise):
         Field("top", "int", _l("Top questions on the projector"), default=5, min=1, max=10),
     ]
     actions = {
-        "ask": ActionSpec([Field("text", "text", required=True, max_length=MAX_TEXT),
-                           Field("anonymous", "bool", default=False)], rate="chat"),
-        "vote": ActionSpec([Field("question", "int", required=True, min=1, max=MAX_QUESTIONS),
-                            Field("up", "bool", default=True)]),
-        "moderate": ActionSpec([Field("question", "int", required=True, min=1, max=MAX_QUESTIONS),
-                                Field("do", "choice", required=True, choices=MODERATE)],
-                               roles=frozenset({"facilitator"}), rate="edit"),
-        "merge": ActionSpec([Field("question", "int", required=True, min=1, max=MAX_QUESTIONS),
-                             Field("into", "int", required=True, min=1, max=MAX_QUESTIONS)],
-                            roles=frozenset({"facilitator"}), rate="edit"),
+        "ask": ActionSpec(
+            [Field("text", "text", required=True, max_length=MAX_TEXT), Field("anonymous", "bool", default=False)],
+            rate="chat",
+        ),
+        "vote": ActionSpec(
+            [Field("question", "int", required=True, min=1, max=MAX_QUESTIONS), Field("up", "bool", default=True)]
+        ),
+        "moderate": ActionSpec(
+            [
+                Field("question", "int", required=True, min=1, max=MAX_QUESTIONS),
+                Field("do", "choice", required=True, choices=MODERATE),
+            ],
+            roles=frozenset({"facilitator"}),
+            rate="edit",
+        ),
+        "merge": ActionSpec(
+            [
+                Field("question", "int", required=True, min=1, max=MAX_QUESTIONS),
+                Field("into", "int", required=True, min=1, max=MAX_QUESTIONS),
+            ],
+            roles=frozenset({"facilitator"}),
+            rate="edit",
+        ),
     }
 
     # actions -------------------------------------------------------------------
 
     def apply(self, state: State, action: Action, actor: Actor) -> Outcome:
-        handler = {"ask": self._ask, "vote": self._vote, "moderate": self._moderate, "merge": self._merge}.get(action.type)
+        handler = {"ask": self._ask, "vote": self._vote, "moderate": self._moderate, "merge": self._merge}.get(
+            action.type
+        )
         if handler is None:
             raise ActionError("unknown_action", _l("Unknown action."))
         return handler(state, action, actor)
@@ -109,10 +128,19 @@ class Questions(Exercise):
         names = config.get("names", "choice")
         anonymous = names == "anonymous" or (names == "choice" and action.payload.get("anonymous", False))
         qid = counter["n"] + 1
-        question = {"id": qid, "text": text, "status": "held" if config.get("moderation", "held") == "held"
-                    else "published", "votes": 0, "answered": False, "pinned": False, "at": action.at,
-                    "name": None if anonymous else actor.name, "network": None if anonymous else actor.network_id,
-                    "anon": anonymous, "merged": []}
+        question = {
+            "id": qid,
+            "text": text,
+            "status": "held" if config.get("moderation", "held") == "held" else "published",
+            "votes": 0,
+            "answered": False,
+            "pinned": False,
+            "at": action.at,
+            "name": None if anonymous else actor.name,
+            "network": None if anonymous else actor.network_id,
+            "anon": anonymous,
+            "merged": [],
+        }
         changes = {"seq": {"n": qid}, f"q:{qid}": question}
         if actor.network_id:
             key = f"n:{actor.network_id}"
@@ -175,8 +203,9 @@ class Questions(Exercise):
             else:
                 pinned = do == "pin"
                 if pinned and not q["pinned"] and self._pinned(state) >= MAX_PINNED:
-                    raise ActionError("pinned", _l("At most %(n)d questions can be pinned: unpin one first.",
-                                                   n=MAX_PINNED))
+                    raise ActionError(
+                        "pinned", _l("At most %(n)d questions can be pinned: unpin one first.", n=MAX_PINNED)
+                    )
                 new["pinned"] = pinned
         if new == q:
             return Outcome(reply={"question": qid, "unchanged": True})
@@ -194,9 +223,15 @@ class Questions(Exercise):
         group = {target["id"], *target.get("merged", []), *moved}
         # Votes are people: someone who upvoted both counts once.
         voters = sum(1 for me in state.prefix("m:").values() if group & set(me.get("voted", [])))
-        changes = {f"q:{target['id']}": {**target, "merged": [*target.get("merged", []), *moved], "votes": voters,
-                                          "answered": target["answered"] or source["answered"]},
-                   f"q:{source['id']}": {**source, "into": target["id"], "pinned": False, "merged": []}}
+        changes = {
+            f"q:{target['id']}": {
+                **target,
+                "merged": [*target.get("merged", []), *moved],
+                "votes": voters,
+                "answered": target["answered"] or source["answered"],
+            },
+            f"q:{source['id']}": {**source, "into": target["id"], "pinned": False, "merged": []},
+        }
         for qid in source.get("merged", []):
             earlier = state.get(f"q:{qid}")
             if earlier is not None:
@@ -229,48 +264,99 @@ class Questions(Exercise):
             key = f"q:{qid}"
             q = changes[key] if key in changes else state.get(key)
             if q is not None:
-                asked.append({"id": qid, "text": q["text"], "status": "merged" if q.get("into") else q["status"],
-                              "into": q.get("into"), "anon": q.get("anon", False), "answered": q["answered"]})
+                asked.append(
+                    {
+                        "id": qid,
+                        "text": q["text"],
+                        "status": "merged" if q.get("into") else q["status"],
+                        "into": q.get("into"),
+                        "anon": q.get("anon", False),
+                        "answered": q["answered"],
+                    }
+                )
         left = max(0, state.config.get("per_person", 5) - len(me["asked"]))
         return {"asked": asked, "voted": list(me["voted"]), "left": left}
 
     # views ---------------------------------------------------------------------
 
     def _public(self, q: dict) -> dict:
-        return {"id": q["id"], "text": q["text"], "votes": q["votes"], "answered": q["answered"],
-                "pinned": q["pinned"], "name": q.get("name"), "network": q.get("network"), "at": q["at"]}
+        return {
+            "id": q["id"],
+            "text": q["text"],
+            "votes": q["votes"],
+            "answered": q["answered"],
+            "pinned": q["pinned"],
+            "name": q.get("name"),
+            "network": q.get("network"),
+            "at": q["at"],
+        }
 
     def _settings(self, config: dict) -> dict:
-        return {"moderation": config.get("moderation", "held"), "names": config.get("names", "choice"),
-                "per_person": config.get("per_person", 5), "max_text": MAX_TEXT}
+        return {
+            "moderation": config.get("moderation", "held"),
+            "names": config.get("names", "choice"),
+            "per_person": config.get("per_person", 5),
+            "max_text": MAX_TEXT,
+        }
 
     def client_strings(self) -> dict:
         return {
-            "your_question": _l("Your question"), "ask": _l("Send the question"),
-            "ask_anonymously": _l("Ask without my name"), "named_note": _l("Your name is shown with your question."),
+            "your_question": _l("Your question"),
+            "ask": _l("Send the question"),
+            "ask_anonymously": _l("Ask without my name"),
+            "named_note": _l("Your name is shown with your question."),
             "anonymous_note": _l("Questions are anonymous: nobody sees who asked, not even the facilitator."),
             "held_note": _l("The facilitator reads each question before it is shown."),
-            "left": _l("Questions you can still ask: %(n)s"), "chars_left": _l("Characters left: %(n)s"),
-            "mine": _l("Your questions"), "held": _l("Waiting for approval"), "published": _l("Published"),
-            "hidden": _l("Not published"), "merged": _l("Merged with a similar question"),
-            "answered": _l("Answered"), "pinned": _l("Pinned"), "anonymous": _l("Anonymous"),
-            "votes": _l("Votes"), "upvote": _l("Upvote"), "upvoted": _l("Upvoted: press again to take it back"),
-            "yours": _l("Your question"), "popular": _l("Most voted"), "recent": _l("Newest"),
-            "sort": _l("Order of the questions"), "questions": _l("Questions"),
-            "none": _l("No questions yet: be the first to ask."), "none_console": _l("No questions yet."),
-            "news": _l("New questions: %(n)s"), "reorder": _l("Show the new order"),
+            "left": _l("Questions you can still ask: %(n)s"),
+            "chars_left": _l("Characters left: %(n)s"),
+            "mine": _l("Your questions"),
+            "held": _l("Waiting for approval"),
+            "published": _l("Published"),
+            "hidden": _l("Not published"),
+            "merged": _l("Merged with a similar question"),
+            "answered": _l("Answered"),
+            "pinned": _l("Pinned"),
+            "anonymous": _l("Anonymous"),
+            "votes": _l("Votes"),
+            "upvote": _l("Upvote"),
+            "upvoted": _l("Upvoted: press again to take it back"),
+            "yours": _l("Your question"),
+            "popular": _l("Most voted"),
+            "recent": _l("Newest"),
+            "sort": _l("Order of the questions"),
+            "questions": _l("Questions"),
+            "none": _l("No questions yet: be the first to ask."),
+            "none_console": _l("No questions yet."),
+            "news": _l("New questions: %(n)s"),
+            "reorder": _l("Show the new order"),
+            "moved": _l("The order has changed."),
             "removed": _l("This question was removed by the facilitator."),
             "moved_into": _l("Merged with a similar question: its votes count there."),
             "more": _l("Showing %(shown)s of %(total)s questions."),
-            "waiting": _l("Waiting for approval"), "approve": _l("Approve"), "hide": _l("Hide"),
-            "restore": _l("Show again"), "mark_answered": _l("Mark as answered"),
-            "mark_unanswered": _l("Mark as not answered"), "pin": _l("Pin to the projector"), "unpin": _l("Unpin"),
-            "merge": _l("Merge"), "merge_into": _l("Merge into"), "merge_with": _l("Merge with a similar question"),
-            "hidden_list": _l("Hidden questions"), "by_network": _l("By network"), "network": _l("Network"),
-            "askers": _l("People who asked"), "asked": _l("Questions"), "voters": _l("People who voted"),
-            "few": _l("fewer than 3 people"), "totals": _l("Published: %(p)s · waiting: %(h)s · votes: %(v)s"),
-            "top": _l("Top questions"), "pinned_list": _l("Pinned"), "count": _l("Questions: %(n)s · answered: %(a)s"),
-            "sent": _l("Question sent."), "sent_held": _l("Question sent: it is shown once the facilitator approves it."),
+            "waiting": _l("Waiting for approval"),
+            "approve": _l("Approve"),
+            "hide": _l("Hide"),
+            "restore": _l("Show again"),
+            "mark_answered": _l("Mark as answered"),
+            "mark_unanswered": _l("Mark as not answered"),
+            "pin": _l("Pin to the projector"),
+            "unpin": _l("Unpin"),
+            "merge": _l("Merge"),
+            "merge_into": _l("Merge into"),
+            "merge_with": _l("Merge with a similar question"),
+            "hidden_list": _l("Hidden questions"),
+            "by_network": _l("By network"),
+            "network": _l("Network"),
+            "askers": _l("People who asked"),
+            "asked": _l("Questions"),
+            "voters": _l("People who voted"),
+            "few": _l("fewer than 3 people"),
+            "totals": _l("Published: %(p)s · waiting: %(h)s · votes: %(v)s"),
+            "top": _l("Top questions"),
+            "pinned_list": _l("Pinned questions"),
+            "count": _l("Questions: %(n)s · answered: %(a)s"),
+            "sent": _l("Question sent."),
+            "sent_held": _l("Question sent: it is shown once the facilitator approves it."),
         }
 
     def participants_see_results(self, config: dict, revealed: bool) -> bool:
@@ -294,13 +380,21 @@ class Questions(Exercise):
             out.update(questions=[self._public(q) for q in published if q["id"] in listed], gone=gone, into=into)
             return out
         # Facilitators: every question, held ones first in the order they came.
-        held = sorted((q for q in questions if q["status"] == "held" and not q.get("into")),
-                      key=lambda q: (q["at"], q["id"]))
-        hidden = sorted((q for q in questions if q["status"] == "hidden" and not q.get("into")),
-                        key=lambda q: (q["at"], q["id"]))
-        out.update(questions=[self._public(q) for q in published], held=[self._public(q) for q in held],
-                   hidden=[self._public(q) for q in hidden], gone=gone, into=into,
-                   votes=sum(q["votes"] for q in published), by_network=self.by_network(state))
+        held = sorted(
+            (q for q in questions if q["status"] == "held" and not q.get("into")), key=lambda q: (q["at"], q["id"])
+        )
+        hidden = sorted(
+            (q for q in questions if q["status"] == "hidden" and not q.get("into")), key=lambda q: (q["at"], q["id"])
+        )
+        out.update(
+            questions=[self._public(q) for q in published],
+            held=[self._public(q) for q in held],
+            hidden=[self._public(q) for q in hidden],
+            gone=gone,
+            into=into,
+            votes=sum(q["votes"] for q in published),
+            by_network=self.by_network(state),
+        )
         return out
 
     def by_network(self, state: State) -> dict:
@@ -309,10 +403,12 @@ class Questions(Exercise):
         for key, c in state.prefix("n:").items():
             asked_shown = c.get("anon", 0) == 0 or c.get("askers", 0) >= MIN_GROUP
             votes_shown = c.get("voters", 0) >= MIN_GROUP
-            out[key[2:]] = {"askers": c.get("askers", 0) if asked_shown else None,
-                            "asked": c.get("asked", 0) if asked_shown else None,
-                            "voters": c.get("voters", 0) if votes_shown else None,
-                            "votes": c.get("votes", 0) if votes_shown else None}
+            out[key[2:]] = {
+                "askers": c.get("askers", 0) if asked_shown else None,
+                "asked": c.get("asked", 0) if asked_shown else None,
+                "voters": c.get("voters", 0) if votes_shown else None,
+                "votes": c.get("votes", 0) if votes_shown else None,
+            }
         return out
 
     def personal(self, state: State, actor: Actor) -> dict:
@@ -321,8 +417,11 @@ class Questions(Exercise):
     def summary(self, state: State) -> dict:
         questions = list(state.prefix("q:").values())
         published = [q for q in questions if q["status"] == "published" and not q.get("into")]
-        return {"questions": len(published), "held": sum(1 for q in questions if q["status"] == "held"),
-                "votes": sum(q["votes"] for q in published)}
+        return {
+            "questions": len(published),
+            "held": sum(1 for q in questions if q["status"] == "held"),
+            "votes": sum(q["votes"] for q in published),
+        }
 
     def archive(self, state: State, network_id: int) -> dict | None:
         """What a network keeps: the room's published questions (names only of its own people),
@@ -332,10 +431,20 @@ class Questions(Exercise):
         listed = []
         for q in published:
             mine = q.get("network") == network_id
-            listed.append({"text": q["text"], "votes": q["votes"], "answered": q["answered"], "pinned": q["pinned"],
-                           "mine": mine, "name": q.get("name") if mine else None})
-        return {"title": state.config.get("title", ""), "questions": listed,
-                "merged": sum(1 for q in questions if q.get("into")),
-                "votes": sum(q["votes"] for q in published),
-                "network": self.by_network(state).get(str(network_id))}
-
+            listed.append(
+                {
+                    "text": q["text"],
+                    "votes": q["votes"],
+                    "answered": q["answered"],
+                    "pinned": q["pinned"],
+                    "mine": mine,
+                    "name": q.get("name") if mine else None,
+                }
+            )
+        return {
+            "title": state.config.get("title", ""),
+            "questions": listed,
+            "merged": sum(1 for q in questions if q.get("into")),
+            "votes": sum(q["votes"] for q in published),
+            "network": self.by_network(state).get(str(network_id)),
+        }

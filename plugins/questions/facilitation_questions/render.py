@@ -48,5 +48,13 @@ def render_archive(artifact, fmt, options):
     data = artifact["data"]
     if fmt == "markdown":
         return to_markdown(data, bool(options.get("names")))
-    return Markup(render_template("questions/archive.html", data=data, artifact=artifact, fmt=fmt, options=options,
-                                  network_line=network_line(data)))
+    return Markup(
+        render_template(
+            "questions/archive.html",
+            data=data,
+            artifact=artifact,
+            fmt=fmt,
+            options=options,
+            network_line=network_line(data),
+        )
+    )

@@ -15,8 +15,11 @@ ANONYMOUS = {**OPEN, "names": "anonymous"}
 
 @pytest.fixture
 def seed_items():
-    return [("held", "questions", HELD, "meeting"), ("open", "questions", OPEN, "meeting"),
-            ("anonymous", "questions", ANONYMOUS, "meeting")]
+    return [
+        ("held", "questions", HELD, "meeting"),
+        ("open", "questions", OPEN, "meeting"),
+        ("anonymous", "questions", ANONYMOUS, "meeting"),
+    ]
 
 
 def flush(client):
@@ -78,7 +81,9 @@ def test_a_held_question_reaches_the_console_only_until_the_facilitator_approves
 
     question = console["held"][0]["id"]
     assert act(fac, seeded["held"], "moderate", {"question": question, "do": "approve"})["ok"]
-    assert [q["text"] for q in last_view(bo, lambda v: v["questions"])["questions"]] == ["Come misuriamo il cambiamento?"]
+    assert [q["text"] for q in last_view(bo, lambda v: v["questions"])["questions"]] == [
+        "Come misuriamo il cambiamento?"
+    ]
     assert act(bo, seeded["held"], "vote", {"question": question, "up": True})["ok"]
     assert [q["votes"] for q in last_view(screen, lambda v: v["top"] and v["top"][0]["votes"])["top"]] == [1]
 
@@ -94,8 +99,9 @@ def test_anonymous_questions_name_nobody_to_anyone(sockets, seeded, db):
     for c in (fac, screen, bo):
         assert "Adalgisa" not in gathered(c, "Chi decide le priorità?")
     # Nor in what is stored of the question (the core's event log keeps who sent what, as for any action).
-    stored = db.execute("SELECT group_concat(value) FROM exercise_state WHERE space = ? AND key LIKE 'q:%'",
-                        [f"i{seeded['anonymous']}"]).fetchone()[0]
+    stored = db.execute(
+        "SELECT group_concat(value) FROM exercise_state WHERE space = ? AND key LIKE 'q:%'", [f"i{seeded['anonymous']}"]
+    ).fetchone()[0]
     assert "Chi decide" in stored and "Adalgisa" not in stored
 
 
@@ -104,8 +110,9 @@ def test_a_participant_cannot_moderate_merge_or_send_bad_input_and_nothing_chang
     ada, bo = sockets.participant("Ada"), sockets.participant("Bo")
     open_item(fac, seeded["held"])
     assert act(ada, seeded["held"], "ask", {"text": "Una domanda"})["ok"]
-    before = db.execute("SELECT key, value FROM exercise_state WHERE space = ? ORDER BY key",
-                        [f"i{seeded['held']}"]).fetchall()
+    before = db.execute(
+        "SELECT key, value FROM exercise_state WHERE space = ? ORDER BY key", [f"i{seeded['held']}"]
+    ).fetchall()
     cases = [
         ("moderate", {"question": 1, "do": "approve"}, "forbidden"),
         ("merge", {"question": 1, "into": 1}, "forbidden"),
@@ -123,8 +130,9 @@ def test_a_participant_cannot_moderate_merge_or_send_bad_input_and_nothing_chang
         assert not ack["ok"], (type_, payload, ack)
         if code:
             assert ack["error"]["code"] == code, (type_, payload, ack)
-    after = db.execute("SELECT key, value FROM exercise_state WHERE space = ? ORDER BY key",
-                       [f"i{seeded['held']}"]).fetchall()
+    after = db.execute(
+        "SELECT key, value FROM exercise_state WHERE space = ? ORDER BY key", [f"i{seeded['held']}"]
+    ).fetchall()
     assert after == before
     # A facilitator's moderation of a question that does not exist is refused the same way.
     ack = act(fac, seeded["held"], "moderate", {"question": 99, "do": "hide"})
@@ -185,11 +193,38 @@ def test_lock_archives_the_room_s_questions_for_each_network_with_its_own_marked
     mine = versions(db, n1, "questions")[-1]["data"]
     theirs = versions(db, n2, "questions")[-1]["data"]
     assert [(q["text"], q["mine"], q["name"]) for q in mine["questions"]] == [
-        ("Dalla rete uno", True, "Ada"), ("Dalla rete due", False, None)]
+        ("Dalla rete uno", True, "Ada"),
+        ("Dalla rete due", False, None),
+    ]
     assert [(q["text"], q["mine"], q["name"]) for q in theirs["questions"]] == [
-        ("Dalla rete uno", False, None), ("Dalla rete due", True, "Cy")]
+        ("Dalla rete uno", False, None),
+        ("Dalla rete due", True, "Cy"),
+    ]
     # The network's archive page renders it.
     http = fac.app.test_client()
     http.post("/f/login", data={"email": "fac@example.org", "password": "correct horse battery"})
     page = http.get(f"/f/networks/{n1}/archive").get_data(as_text=True)
     assert "Dalla rete uno" in page and "Domande ai relatori" in page
+
+
+def test_erasing_a_person_removes_their_name_from_their_questions_and_keeps_the_questions(sockets, seeded, db, login):
+    n1 = seeded["networks"][0]
+    fac = sockets.facilitator()
+    ada = sockets.participant("Adalgisa", n1)
+    open_item(fac, seeded["open"])
+    assert act(ada, seeded["open"], "ask", {"text": "Resta la domanda?"})["ok"]
+    control(fac, "lock", item=seeded["open"])
+    person = [p for p in store.participants_with_presence(db, seeded["meeting"]) if p["name"] == "Adalgisa"][0]
+    http = fac.app.test_client()
+    login(http)
+    assert (
+        http.get(f"/f/participants/{person['id']}/export.json").get_json()["actions"][0]["payload"]["text"]
+        == "Resta la domanda?"
+    )
+    assert http.post(f"/f/participants/{person['id']}/erase").status_code == 302
+    stored = db.execute(
+        "SELECT group_concat(value) FROM exercise_state WHERE space = ?", [f"i{seeded['open']}"]
+    ).fetchone()[0]
+    kept = versions(db, n1, "questions")[-1]["data"]["questions"][0]
+    assert "Adalgisa" not in stored and "Resta la domanda?" in stored
+    assert kept["text"] == "Resta la domanda?" and kept["name"] == f"#{person['id']}"

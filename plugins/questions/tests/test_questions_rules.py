@@ -37,8 +37,9 @@ def refused(state, actor, type_, **payload):
 def test_a_held_question_reaches_only_the_facilitator_until_approved():
     state, out = ask(State({}, config=HELD), person(1), "Come si valuta?")
     assert out.dirty and out.reply["question"] == 1
-    assert out.reply["asked"] == [{"id": 1, "text": "Come si valuta?", "status": "held", "into": None,
-                                   "anon": False, "answered": False}]
+    assert out.reply["asked"] == [
+        {"id": 1, "text": "Come si valuta?", "status": "held", "into": None, "anon": False, "answered": False}
+    ]
     assert Q.view(state, PARTICIPANT)["questions"] == [] and Q.view(state, PROJECTOR)["top"] == []
     assert [q["text"] for q in Q.view(state, FACILITATOR)["held"]] == ["Come si valuta?"]
     assert refused(state, person(2), "vote", question=1, up=True) == "not_found"
@@ -191,7 +192,10 @@ def test_a_network_keeps_the_room_s_questions_with_its_own_marked_and_names_only
     state, _ = run(state, FAC, "moderate", question=3, do="hide")
     state, _ = run(state, person(4, network=8), "vote", question=2, up=True)
     kept = Q.archive(state, 7)
-    assert [(q["text"], q["mine"], q["name"]) for q in kept["questions"]] == [("Loro", False, None), ("Nostra", True, "P1")]
+    assert [(q["text"], q["mine"], q["name"]) for q in kept["questions"]] == [
+        ("Loro", False, None),
+        ("Nostra", True, "P1"),
+    ]
     text = to_markdown(kept, names=False)
     assert "| Loro | 1 |  |" in text and "P1" not in text and "Nascosta" not in text
     assert "P1" in to_markdown(kept, names=True)

@@ -75,10 +75,10 @@
   function fillCard(node, r, extra) {
     node.querySelector(".p-text").textContent = r.text;
     node.classList.toggle("p-hl", !!r.hl);
-    node.querySelector(".p-meta").replaceChildren(
+    node.querySelector(".p-meta").replaceChildren(...[
       r.name ? bdi(r.name) : el("span", { class: "muted", text: s("anonymous") }),
       r.hl ? el("span", { class: "badge badge-info", text: "★ " + s("highlighted") }) : null,
-      ...(extra || []));
+      ...(extra || [])].filter(Boolean));
   }
 
   // participant -----------------------------------------------------------------------------
@@ -126,12 +126,18 @@
       });
     });
 
+    /* The person's own replies: whether one is hidden comes with the room's wall (their own part
+       is sent to them only with their actions and snapshots). */
     function drawMine() {
       const list = state.personal.mine || [];
+      const view = state.view;
+      const removed = new Set(view.gone || []);
+      const shown = new Set((view.replies || []).map((r) => r.id));
+      const hidden = (r) => removed.has(r.id) || (r.hidden && !shown.has(r.id));
       mine.hidden = !list.length;
       mineList.replaceChildren(...list.map((r) => el("li", { dataset: { id: String(r.id) } },
         el("span", { dir: "auto", text: r.text }), " ",
-        r.hidden ? el("span", { class: "badge badge-danger", text: s("hidden") })
+        hidden(r) ? el("span", { class: "badge badge-danger", text: s("hidden") })
           : el("button", { type: "button", class: "small secondary", disabled: !state.open,
                            onclick: () => ctx.send("withdraw", { reply: r.id }).then(() => ctx.refresh(), notify) }, s("withdraw")))));
     }

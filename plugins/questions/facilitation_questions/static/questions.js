@@ -4,9 +4,10 @@
  * Live order without jumps: results arrive several times a second while people vote. Each
  * view is built once per exercise and then updated in place (votes, badges, buttons keep their
  * node, so focus and the reader's place stay). On phones and on the console the list keeps the
- * order it was drawn in: new questions and a new ranking wait behind a "Show the new order"
- * button at the foot of the screen, which says how many are new; a question the facilitator
- * removes leaves a line of the same height saying so. Only the projector, which nobody touches,
+ * order it was drawn in: a new question joins the end of the list (where, with no votes yet, it
+ * belongs), and a new ranking waits behind a "Show the new order" button at the foot of the
+ * screen (in the newest-first order, new questions wait there too, and it says how many); a
+ * question the facilitator removes leaves a line of the same height saying so. Only the projector, which nobody touches,
  * takes each new ranking at once, its rows sliding to their places (unless the reader asked for
  * reduced motion).
  */
@@ -59,8 +60,9 @@
   }
 
   /* A list drawn in a kept order (see the top of this file). `make(q)` builds a row, `update(row, q)`
-     refreshes it; `draw(entries, gone, adopt)` returns how many entries are new and whether the
-     wanted order differs from the one shown. */
+     refreshes it; `draw(entries, gone, adopt, append)` returns how many entries wait to be shown and
+     whether the wanted order differs from the one shown. With `append`, new entries join the end of
+     the list at once (nothing above the reader moves); else they wait too. */
   class StableList {
     constructor(list, make, update) {
       this.list = list;
@@ -70,9 +72,12 @@
       this.nodes = new Map();
     }
 
-    draw(entries, gone, adopt) {
+    draw(entries, gone, adopt, append) {
       const byId = new Map(entries.map((q) => [q.id, q]));
       if (adopt || !this.order.length) this.order = entries.map((q) => q.id);
+      else if (append) for (const q of entries) if (!this.order.includes(q.id)) this.order.push(q.id);
+      // Without `gone` (the console, where the facilitator removed it) a question that left goes at once.
+      if (!gone) this.order = this.order.filter((id) => byId.has(id));
       for (const id of this.order) {
         const q = byId.get(id);
         let node = this.nodes.get(id);
@@ -84,7 +89,7 @@
             this.nodes.set(id, node);
           }
           this.update(node, q);
-        } else if (node && gone && gone(id) && !node.dataset.gone) {
+        } else if (node && gone(id) && !node.dataset.gone) {
           // Removed or merged: a line of the same height says so, until the new order is shown.
           const height = node.getBoundingClientRect().height;
           const line = el("li", { class: "q-item q-gone", dataset: { id: String(id), gone: "1" } },
@@ -114,7 +119,7 @@
       button,
       show(result) {
         const waiting = result.fresh > 0 || result.moved;
-        text.textContent = result.fresh > 0 ? s("news", { n: result.fresh }) : "";
+        text.textContent = result.fresh > 0 ? s("news", { n: result.fresh }) : result.moved ? s("moved") : "";
         bar.hidden = !waiting;
       },
     };
@@ -259,7 +264,9 @@
 
     function draw(adopt) {
       const view = state.view;
-      const result = rows.draw(state.sort === "recent" ? newest(view) : popular(view), gone(view), adopt);
+      // Most voted: a new question has no votes yet, its place is at the end; newest: at the top, so it waits.
+      const recent = state.sort === "recent";
+      const result = rows.draw(recent ? newest(view) : popular(view), gone(view), adopt, !recent);
       news.show(result);
       empty.hidden = (view.questions || []).length > 0 || rows.order.length > 0;
       more.textContent = view.total > (view.questions || []).length
@@ -290,6 +297,10 @@
         left.textContent = item.status === "pending" ? t("pending") : item.status === "locked" ? t("locked")
           : typeof state.personal.left === "number" ? s("left", { n: state.personal.left }) : "";
         drawMine();
+        // "Shown once the facilitator approves it" is said only while a question of theirs waits.
+        if (status.textContent === s("sent_held") && !(state.personal.asked || []).some((q) => statusOf(q, view) === "held")) {
+          status.textContent = "";
+        }
         draw(false);
       },
     };
@@ -421,7 +432,7 @@
 
     function draw(adopt) {
       const view = state.view;
-      news.show(rows.draw(popular(view), gone(view), adopt));
+      news.show(rows.draw(popular(view), null, adopt, true));
       empty.hidden = (view.questions || []).length > 0 || rows.order.length > 0;
     }
 
@@ -474,7 +485,7 @@
       let node = nodes.get(q.id);
       if (!node) {
         node = el("li", { class: "q-proj-item", dataset: { id: String(q.id) } },
-          el("span", { class: "q-proj-votes" }, el("span", { class: "q-proj-n" }), el("span", { class: "visually-hidden", text: " " + s("votes") })),
+          el("span", { class: "q-proj-votes" }, el("span", { class: "q-proj-n" }), el("span", { class: "q-proj-label", text: " " + s("votes") })),
           el("span", { class: "q-proj-body" }, el("span", { class: "q-proj-text", dir: "auto" }), el("span", { class: "q-proj-who" })));
         nodes.set(q.id, node);
       }
@@ -496,7 +507,8 @@
         slide(pinnedList, () => place(pinnedList, pins.map((q) => q.id), nodes));
         slide(topList, () => place(topList, best.map((q) => q.id), nodes));
         pinned.hidden = !pins.length;
-        empty.hidden = best.length > 0 || pins.length > 0;
+        top.hidden = !best.length && pins.length > 0;
+        empty.hidden = best.length > 0;
         count.textContent = s("count", { n: view.total, a: view.answered || 0 });
       },
     };
