@@ -82,10 +82,10 @@ lint: $(STAMP)
 
 # Load benchmarks (never part of `make test`): see docs/performance.md. Run them on a quiet machine.
 bench: install
-	$(BIN)/python -m bench --scenarios poll,canvas --processes 1,2 --micro --pages --nginx
+	$(BIN)/python -m bench --scenarios poll,canvas,questions --processes 1,2 --micro --pages --nginx
 
 bench-full: install
-	$(BIN)/python -m bench --scenarios poll,canvas --modes eventlet,gevent,threading --processes 1,2 --micro --pages --nginx
+	$(BIN)/python -m bench --scenarios poll,canvas,questions --modes eventlet,gevent,threading --processes 1,2 --micro --pages --nginx
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor test-artifacts bench/results

@@ -37,8 +37,8 @@ MAX_QUESTIONS = 500
 MAX_PINNED = 3
 # What participants get pushed: the top questions and the newest, not every one of 500
 # (a push goes to every phone in the room).
-LIST_TOP = 80
-LIST_RECENT = 20
+LIST_TOP = 50
+LIST_RECENT = 15
 # Anonymous figures of a network are shown only for at least this many people.
 MIN_GROUP = 3
 
