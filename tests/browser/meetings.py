@@ -83,3 +83,10 @@ def end(page, participant) -> None:
 
 def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def small_targets(page) -> list[str]:
+    """Controls a finger uses that are smaller than 44 px (the design survey's own check)."""
+    from .test_design import SMALL_TARGETS
+
+    return page.evaluate(SMALL_TARGETS)

@@ -22,6 +22,7 @@ from .meetings import (
     meeting_from_template,
     no_sideways_scroll,
     open_item,
+    small_targets,
     start,
 )
 
@@ -49,12 +50,12 @@ def test_a_project_focus_meeting_from_its_template_runs_to_its_end_and_its_agend
     shot(fac, "templates-1280")
     fac.set_viewport_size(PHONE)
     shot(fac, "templates-360")
-    assert no_sideways_scroll(fac)
+    assert no_sideways_scroll(fac) and small_targets(fac) == []
     fac.goto(f"{server.url}/f/labs/{lab_of(server)}")
     option = fac.locator("#template-choice option[value='shipped:project_focus']")
     expect(option).to_contain_text("1 esercizio non disponibile")
     shot(fac, "lab-360")
-    assert no_sideways_scroll(fac)
+    assert no_sideways_scroll(fac) and small_targets(fac) == []
     fac.set_viewport_size(DESKTOP)
 
     # The meeting is made without the board, and the facilitator is told why.
@@ -106,7 +107,7 @@ def test_a_project_focus_meeting_from_its_template_runs_to_its_end_and_its_agend
     assert agenda_titles(fac) == [NEEDS, SQUAD, CLOSING]
     fac.set_viewport_size(PHONE)
     shot(fac, "duplicated-360")
-    assert no_sideways_scroll(fac)
+    assert no_sideways_scroll(fac) and small_targets(fac) == []
     fac.set_viewport_size(DESKTOP)
 
     # Its agenda saved as a template makes the same agenda in a new meeting.

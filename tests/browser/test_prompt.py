@@ -22,6 +22,7 @@ from .meetings import (
     no_sideways_scroll,
     open_item,
     projector,
+    small_targets,
     start,
 )
 
@@ -69,6 +70,7 @@ def test_prompt_cards_collect_replies_as_a_wall_and_the_themed_lab_runs_to_its_e
     reply(bruno, "Da togliere")
     expect(card(ada, "La scuola come luogo comune")).to_contain_text("Bruno")
     expect(card(fac, "Una cultura nuova", ".p-wall-console")).to_contain_text("Ada")
+    expect(card(ada, "Da togliere")).to_have_count(1)
 
     # Bruno takes one back; the facilitator highlights Ada's for the room and hides one of Bruno's.
     bruno.locator(".p-mine-list li", has_text="Da togliere").locator("button").click()
@@ -84,12 +86,13 @@ def test_prompt_cards_collect_replies_as_a_wall_and_the_themed_lab_runs_to_its_e
     expect(bruno.locator(".p-mine-list li", has_text="La scuola")).to_contain_text("Nascosta dal facilitatore")
     expect(card(fac, "La scuola come luogo comune", ".p-wall-console")).to_contain_text("Nascosta")
     shot(ada, "participant-360")
-    assert no_sideways_scroll(ada)
+    assert no_sideways_scroll(ada) and small_targets(ada) == []
     shot(bruno, "participant-1280")
     shot(fac, "console-1280")
     fac.set_viewport_size(PHONE)
     shot(fac, "console-360")
     assert no_sideways_scroll(fac)
+    assert [t for t in small_targets(fac) if "p-" in t] == []
     fac.set_viewport_size(DESKTOP)
     screen.set_viewport_size({"width": 1280, "height": 720})
     shot(screen, "projector-1280")

@@ -23,6 +23,7 @@ from .meetings import (
     no_sideways_scroll,
     open_item,
     projector,
+    small_targets,
     start,
 )
 
@@ -103,6 +104,7 @@ def test_questions_are_asked_moderated_upvoted_and_archived(live_server, facilit
     # Carla asks what Ada asked; the facilitator merges it into Ada's.
     ask(carla, CARLA_Q)
     row(fac, CARLA_Q, ".q-held").locator("button", has_text="Approva").click()
+    expect(row(carla, CARLA_Q)).to_be_visible()
     merge = row(fac, CARLA_Q)
     merge.locator(".q-merge summary").click()
     merge.locator("select").select_option(label=ADA_Q)
@@ -124,7 +126,7 @@ def test_questions_are_asked_moderated_upvoted_and_archived(live_server, facilit
     shot(screen, "projector-360")
     assert no_sideways_scroll(screen)
     shot(ada, "participant-360")
-    assert no_sideways_scroll(ada)
+    assert no_sideways_scroll(ada) and small_targets(ada) == []
     shot(bruno, "participant-1280")
 
     # Hidden: it leaves a line in the place it had, in Carla's list and everyone's.
@@ -135,6 +137,7 @@ def test_questions_are_asked_moderated_upvoted_and_archived(live_server, facilit
     fac.set_viewport_size(PHONE)
     shot(fac, "console-360")
     assert no_sideways_scroll(fac)
+    assert [t for t in small_targets(fac) if ".q-" in t or "q-" in t] == []
     fac.set_viewport_size(DESKTOP)
     lock(fac)
     expect(ada.locator(".q-ask button[type=submit]")).to_be_disabled()
