@@ -63,8 +63,10 @@ def test_every_route_and_every_socket_handler_has_a_row(app):
 def app(tmp_path_factory):
     """One app for the whole matrix: every cell makes its own visitor and its own objects."""
     path = tmp_path_factory.mktemp("matrix")
+    # Every cell connects from the test client's one address, hundreds of times, many refused on
+    # purpose: a limit of connections not yet authenticated per address must not refuse later cells.
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": str(path / "test.db"),
-                      "WTF_CSRF_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False, "SOCKET_PENDING_PER_ADDRESS": 10_000})
     with borrowed(app) as db:
         migrate(db, app.extensions["facilitation.registry"])
     yield app
