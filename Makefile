@@ -9,7 +9,8 @@ export FACILITATION_INSTANCE ?= $(CURDIR)/instance
 # Only folders that exist (bench/ may be absent from a checkout).
 LINT_PATHS := $(wildcard facilitation plugins examples tests bench) wsgi.py
 # The built-in exercises are packages of their own, installed like anyone's.
-PLUGINS := plugins/poll plugins/squad plugins/board plugins/ranking plugins/evaluation plugins/selfassessment
+PLUGINS := plugins/poll plugins/squad plugins/board plugins/ranking plugins/evaluation plugins/selfassessment \
+	plugins/questions plugins/prompt
 # -qq: our own lines only (pip's warnings about this machine's indexes are not the project's).
 PIP := $(BIN)/pip install -qq --disable-pip-version-check
 
@@ -85,10 +86,10 @@ lint: $(STAMP)
 
 # Load benchmarks (never part of `make test`): see docs/performance.md. Run them on a quiet machine.
 bench: install
-	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote --processes 1,2 --micro --pages --nginx
+	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote,questions --processes 1,2 --micro --pages --nginx
 
 bench-full: install
-	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote --modes eventlet,gevent,threading --processes 1,2 --micro --pages --nginx
+	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote,questions --modes eventlet,gevent,threading --processes 1,2 --micro --pages --nginx
 
 # 200 voters beside anonymous floods (1 and 20 flooders; 1 KB, 8 KB, 60 KB frames), ours and bare,
 # and what a received websocket byte costs each implementation.

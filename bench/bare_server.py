@@ -30,6 +30,10 @@ def parse(argv):
     return parser.parse_args(argv)
 
 
+# Actions whose results everyone sees (a poll's answer, a question or its upvote); others are team edits.
+ROOM_WIDE = ("answer", "vote", "ask")
+
+
 def build(db_path: str, mode: str, coalesce: float = 0):
     import secrets
     import sqlite3
@@ -88,7 +92,7 @@ def build(db_path: str, mode: str, coalesce: float = 0):
             ).lastrowid
             conn.execute("COMMIT")
             snapshot = None
-            if (message or {}).get("type") == "answer":
+            if (message or {}).get("type") in ROOM_WIDE:
                 counts[value] = counts.get(value, 0) + 1
                 snapshot = dict(counts)
         if snapshot is not None and coalesce:

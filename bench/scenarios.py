@@ -275,5 +275,89 @@ class BoardVote(BoardWrite):
             return conn.execute("SELECT count(*) FROM events WHERE type = 'vote'").fetchone()[0]
 
 
+class QuestionsBurst(PollBurst):
+    """A conference asks and upvotes: the room already has published questions; each person
+    upvotes one (a few questions draw most votes, as in a real room), and one in ten also asks a
+    question of their own, published at once. Every change reaches everyone through coalesced
+    ``results`` pushes (the top and the newest questions), as the poll's results do."""
+
+    name = "questions"
+    listen = ["results"]
+    seeded_questions = 30
+    askers = 10  # one person in this many also asks
+
+    def seed(self, database: Path, secret: str) -> dict:
+        from facilitation import store
+        from facilitation.db import borrowed, transaction
+        from facilitation.exercise import Action, Actor, State
+
+        app, networks, lab = seed_core(database, secret)
+        exercise = app.extensions["facilitation.registry"].exercises.get("questions")
+        if exercise is None:
+            raise RuntimeError("the questions exercise is not installed")
+        config = {"title": "Domande ai relatori", "moderation": "open", "names": "choice", "per_person": 5, "top": 5}
+        with borrowed(app) as db, transaction(db):
+            meeting = store.create_meeting(db, lab, {"title": "Convegno finale"})
+            item = store.add_item(db, meeting, "questions", config)
+            # The questions already asked, through the exercise's own rule (by people not in this run).
+            state = State({}, config=config)
+            for q in range(self.seeded_questions):
+                asker = Actor("participant", 10**6 + q, f"Relatore {q}", networks[q % len(networks)])
+                action = Action("ask", {"text": f"Domanda già in sala numero {q + 1}?", "anonymous": q % 3 == 0})
+                state = state.with_changes(exercise.apply(state, action, asker).changes)
+            store.write_state(db, f"i{item}", dict(state))
+            code = store.meeting(db, meeting)["join_code"]
+        app.extensions["facilitation.pool"].close()
+        self.item = item
+        return {
+            "meeting": meeting,
+            "code": code,
+            "item": item,
+            "networks": [networks[i % len(networks)] for i in range(self.participants)],
+        }
+
+    def schedule(self, seeded: dict) -> list[tuple[int, float, dict]]:
+        people = self.random.sample(range(self.participants), min(self.votes, self.participants))
+        # Popularity: question k drawn with weight 1/k.
+        weights = [1 / k for k in range(1, self.seeded_questions + 1)]
+        entries = []
+        for i in people:
+            question = self.random.choices(range(1, self.seeded_questions + 1), weights)[0]
+            entries.append(
+                (
+                    i,
+                    self.random.uniform(0, self.window),
+                    {
+                        "item": seeded["item"],
+                        "type": "vote",
+                        "cid": f"bench-v{i}",
+                        "payload": {"question": question, "up": True},
+                    },
+                )
+            )
+            if i % self.askers == 0:
+                entries.append(
+                    (
+                        i,
+                        self.random.uniform(0, self.window),
+                        {
+                            "item": seeded["item"],
+                            "type": "ask",
+                            "cid": f"bench-q{i}",
+                            "payload": {"text": f"Una domanda dal pubblico, persona {i}?", "anonymous": i % 2 == 0},
+                        },
+                    )
+                )
+        return sorted(entries, key=lambda entry: entry[1])
+
+    def persisted(self, database: Path, bare: bool) -> int:
+        import sqlite3
+
+        with sqlite3.connect(database) as conn:
+            if bare:
+                return conn.execute("SELECT count(*) FROM votes").fetchone()[0]
+            return conn.execute("SELECT count(*) FROM events WHERE type IN ('vote', 'ask')").fetchone()[0]
+
+
 SCENARIOS = {"poll": PollBurst, "canvas": CanvasCoEdit, "hostile": HostilePoll, "board": BoardWrite,
-             "board-vote": BoardVote}
+             "board-vote": BoardVote, "questions": QuestionsBurst}

@@ -57,9 +57,9 @@ def create_app(test_config=None) -> Flask:
     app.extensions["facilitation.engine"] = engine
     socketio.on_namespace(LiveNamespace(engine))
 
-    from .views import admin, archive, auth, console, exercises, journey, network, participant, people
+    from .views import admin, agendas, archive, auth, console, exercises, journey, network, participant, people
 
-    for module in (auth, admin, console, participant, archive, network, journey, people, exercises):
+    for module in (auth, admin, agendas, console, participant, archive, network, journey, people, exercises):
         app.register_blueprint(module.bp)
     if not app.config["PRODUCTION"]:
         from .views import dev

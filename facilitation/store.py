@@ -187,6 +187,31 @@ def delete_item(db, meeting_id, item_id):
                [item_id, meeting_id])
 
 
+# agenda templates ------------------------------------------------------------
+
+def agenda_templates(db):
+    found = rows(db, "SELECT * FROM agenda_templates ORDER BY name COLLATE NOCASE, id")
+    for template in found:
+        template["items"] = loads(template["items"], [])
+    return found
+
+
+def agenda_template(db, template_id):
+    found = row(db, "SELECT * FROM agenda_templates WHERE id = ?", [template_id])
+    if found:
+        found["items"] = loads(found["items"], [])
+    return found
+
+
+def save_agenda_template(db, name, description, items, created_by=None):
+    return db["agenda_templates"].insert({"name": name, "description": description, "items": dumps(items),
+                                          "created_by": created_by}).last_pk
+
+
+def delete_agenda_template(db, template_id) -> None:
+    db.execute("DELETE FROM agenda_templates WHERE id = ?", [template_id])
+
+
 # participants --------------------------------------------------------------
 
 def add_participant(db, meeting_id, name, organisation, network_id, admitted=True):

@@ -15,7 +15,9 @@ CATALOG_ROOTS = {".": "facilitation/translations", "plugins/poll": "facilitation
                  "plugins/squad": "facilitation_squad/translations", "plugins/board": "facilitation_board/translations",
                  "plugins/ranking": "facilitation_ranking/translations",
                  "plugins/evaluation": "facilitation_evaluation/translations",
-                 "plugins/selfassessment": "facilitation_selfassessment/translations"}
+                 "plugins/selfassessment": "facilitation_selfassessment/translations",
+                 "plugins/questions": "facilitation_questions/translations",
+                 "plugins/prompt": "facilitation_prompt/translations"}
 CATALOGS = ROOT / "facilitation" / "translations"
 
 

@@ -350,7 +350,7 @@
       const shown = v.notes.filter((n) => !n.held);
       return el("article", { class: "board-card", dataset: { team } },
         el("h3", { text: teamName(ctx, team, entry), dir: "auto" }),
-        el("ul", { class: "board-counts small" }, ...v.columns.map((c, col) => el("li", {}, bdi(c), ": " + shown.filter((n) => n.col === col).length + " " + s("notes")))),
+        el("ul", { class: "board-counts small" }, ...v.columns.map((c, col) => el("li", {}, bdi(c), " · " + s("notes") + ": " + shown.filter((n) => n.col === col).length))),
         v.held ? el("p", { class: "badge badge-warning", text: v.held + " " + s("waiting_count") }) : null,
         v.phase === "results" || v.phase === "voting" ? ranking(v, false, 3) : null,
         button("open-team:" + team, s("open_team"), () => { state.open = team; facilitator(root, item, ctx); }, { class: "small" }));
