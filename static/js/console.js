@@ -97,7 +97,8 @@
               run("goto", { item: a.id });
             },
           }, bdi(a.title)),
-          el("span", { class: "badge", text: t(a.status === "locked" ? "closed" : a.status) })
+          // Only what happened is said: an exercise not opened yet is the rail's normal state.
+          a.status === "pending" ? null : el("span", { class: "badge", text: t(a.status === "locked" ? "closed" : a.status) })
         )
       )
     );

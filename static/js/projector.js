@@ -24,14 +24,14 @@
     meeting: Number(root.dataset.meeting),
     role: "projector",
     on: {
-      snapshot(snap) {
-        online.clear();
-        for (const p of snap.participants || []) if (p.online) online.add(p.id);
-        update(snap);
-      },
+      snapshot: fresh,
       meeting: update,
       event(message) {
-        if (item && message.item === item.id && showing()) applyEvent(stage, "projector", item, message, ctx);
+        if (!item || message.item !== item.id || !showing()) return;
+        // A team exercise's edits come as each team's operations: the screen shows every team's
+        // work from a fresh view instead, at most once a second however fast people type.
+        if (item.teams) refreshSoon();
+        else applyEvent(stage, "projector", item, message, ctx);
       },
       results(message) {
         if (item && message.item && message.item.id === item.id) {
@@ -54,6 +54,23 @@
   const timer = startTimer(document.getElementById("timer"), () => meeting);
   // ctx.online: how many participants are online, for "x of y have answered".
   const ctx = { live, t, networks: networkNames, get online() { return online.size; } };
+
+  function fresh(snap) {
+    online.clear();
+    for (const p of snap.participants || []) if (p.online) online.add(p.id);
+    update(snap);
+  }
+
+  let refreshing = null;
+  function refreshSoon() {
+    if (refreshing) return;
+    refreshing = setTimeout(() => {
+      live.send("sync", {}).then((reply) => {
+        refreshing = null;
+        if (reply && reply.snapshot) fresh(reply.snapshot);
+      }, () => { refreshing = null; });
+    }, 1000);
+  }
 
   function update(message) {
     meeting = message.meeting;
@@ -126,8 +143,13 @@
   function askTimer() {
     timerDialog.returnValue = "";
     timerDialog.showModal();
-    minutes.focus();
-    minutes.select();
+    // A countdown running: Enter stops it; otherwise type the minutes and Enter starts one.
+    if (meeting && meeting.timer_end && meeting.timer_end > Date.now() / 1000) {
+      document.getElementById("timer-stop").focus();
+    } else {
+      minutes.focus();
+      minutes.select();
+    }
   }
   timerDialog.addEventListener("close", () => {
     if (timerDialog.returnValue === "start") {
