@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .schema import Field
+from .schema import Field, ValidationError, defaults, validate
 
 # Audiences an outcome may broadcast to. The core maps them to rooms.
 EVERYONE = "everyone"  # every participant and facilitator of the meeting
@@ -234,3 +234,16 @@ class Exercise:
     def archive(self, state: State, network_id: int) -> dict | None:
         """What a network keeps of this exercise when it closes, or None."""
         return None
+
+
+def config_errors(exercise: Exercise, config: dict) -> dict:
+    """What keeps an agenda item's config from running, by field (``{}`` when it can run): the
+    declared fields, a missing one taking its default, then the exercise's own checks. Keys
+    no field declares (left by an older version of the exercise) are not its concern."""
+    fields = exercise.config_fields
+    known = {f.name for f in fields}
+    try:
+        exercise.validate_config(validate(fields, {**defaults(fields), **{k: v for k, v in config.items() if k in known}}))
+    except ValidationError as exc:
+        return exc.errors
+    return {}

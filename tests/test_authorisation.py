@@ -183,7 +183,7 @@ FORMS = {
     "admin.lab_new": lambda o: {"title": "Lab"},
     "admin.lab": lambda o: {"title": "Lab", "networks": [str(n) for n in o["networks"]]},
     "admin.meeting_new": lambda o: {"title": "M"},
-    "admin.item_add": lambda o: {"type": "poll"},
+    "admin.item_new": lambda o: {"type": "poll", "title": "Q", "kind": "single", "options": "A\nB"},
     "admin.item_edit": lambda o: {"title": "Q", "kind": "single", "options": "A\nB"},
     "admin.item_move": lambda o: {"dir": "up"},
     "agendas.save": lambda o: {"name": "Formato"},
@@ -191,7 +191,7 @@ FORMS = {
     "agendas.duplicate": lambda o: {"title": "Incontro 2"},
 }
 URL_VALUES = {"static": {"filename": "css/app.css"}, "exercises.static": {"type_name": "poll", "filename": "poll.js"}}
-QUERY = {"squad.n_compare_view": "?a=1&b=1", "squad.f_compare_view": "?a=1&b=1"}
+QUERY = {"squad.n_compare_view": "?a=1&b=1", "squad.f_compare_view": "?a=1&b=1", "admin.item_new": "?type=poll"}
 
 
 def refused(response) -> bool:

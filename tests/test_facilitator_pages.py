@@ -108,25 +108,27 @@ def test_meeting_is_created_and_its_agenda_built_from_declared_fields(fac, seede
     lab_page = text(fac.get(f"/f/labs/{lab}"))
     assert "15 dic 2026, 09:30" in lab_page and "2026-12-15T09:30" not in lab_page, "the date as people read it"
 
-    def add_poll(config):
-        form_page = fac.post(f"/f/meetings/{meeting_id}/items", data={"type": "poll"})
-        edit_url = form_page.headers["Location"]
-        return edit_url, fac.post(edit_url, data=config)
+    new_url = f"/f/meetings/{meeting_id}/items"
 
-    # The config form is generated from the poll's declared fields.
-    edit_url = fac.post(f"/f/meetings/{meeting_id}/items", data={"type": "poll"}).headers["Location"]
-    form = text(fac.get(edit_url))
+    def add_poll(config):
+        return fac.post(new_url, data={"type": "poll", **config})
+
+    # Choosing a type opens its config form, generated from the poll's declared fields; the agenda
+    # gets nothing until a valid form is sent.
+    form = text(fac.get(new_url + "?type=poll"))
     for name in ("title", "kind", "options", "scale_low", "scale_high", "hide_results"):
         assert f'name="{name}"' in form
     assert "Domanda" in form and '<option value="scale"' in form and "Scala da 1 a 5" in form
-    missing = fac.post(edit_url, data={"title": "", "kind": "single", "options": "A\nB"})
+    assert fac.get(new_url + "?type=nothing").status_code == 404
+    missing = add_poll({"title": "", "kind": "single", "options": "A\nB"})
     assert missing.status_code == 400 and "è obbligatorio" in text(missing)
-    one_option = fac.post(edit_url, data={"title": "Chi siete?", "kind": "single", "options": "Solo una"})
+    one_option = add_poll({"title": "Chi siete?", "kind": "single", "options": "Solo una"})
     assert one_option.status_code == 400
     assert "Un sondaggio a scelta ha bisogno di almeno due opzioni." in text(one_option)
     assert 'value="Chi siete?"' in text(one_option)  # what was typed is kept
-    saved = fac.post(edit_url, data={"title": "Chi siete?", "kind": "single", "options": "Scuola\nComune\n\n"})
-    assert "Esercizio salvato." in text(follow(fac, saved))
+    assert store.agenda(db, meeting_id) == []
+    saved = add_poll({"title": "Chi siete?", "kind": "single", "options": "Scuola\nComune\n\n"})
+    assert "Esercizio aggiunto al programma." in text(follow(fac, saved))
     first = store.agenda(db, meeting_id)[0]
     assert first["config"]["options"] == ["Scuola", "Comune"] and first["config"]["hide_results"] is False
 
@@ -139,7 +141,12 @@ def test_meeting_is_created_and_its_agenda_built_from_declared_fields(fac, seede
     assert titles() == ["Chi siete?", "Una parola", "Quanto?"]
     fac.post(f"/f/items/{first['id']}/move", data={"dir": "up"})  # already first: stays
     assert titles() == ["Chi siete?", "Una parola", "Quanto?"]
-    fac.post(f"/f/items/{third}/delete")
+    # Removing asks first: without the dialog's answer, the confirmation page, and nothing removed.
+    asked = fac.post(f"/f/items/{third}/delete")
+    assert asked.status_code == 200 and "Togliere dal programma «<bdi>Una parola</bdi>»?" in text(asked)
+    assert titles() == ["Chi siete?", "Una parola", "Quanto?"]
+    removed = fac.post(f"/f/items/{third}/delete", data={"confirmed": "yes"})
+    assert "Esercizio tolto dal programma." in text(follow(fac, removed))
     assert titles() == ["Chi siete?", "Quanto?"]
     page = text(fac.get(f"/f/meetings/{meeting_id}"))
     assert page.index("Chi siete?") < page.index("Quanto?")

@@ -231,7 +231,7 @@ FORMS = {
     "admin.lab_new": (lambda s: "/f/labs/new", ["title"], ["theme", "description", "networks"]),
     "admin.lab": (lambda s: f"/f/labs/{s['lab']}", ["title"], ["theme", "networks"]),
     "admin.meeting_new": (lambda s: f"/f/labs/{s['lab']}/meetings", ["title"], ["starts_at"]),
-    "admin.item_add": (lambda s: f"/f/meetings/{s['meeting']}/items", ["type"], []),
+    "admin.item_new": (lambda s: f"/f/meetings/{s['meeting']}/items", ["type"], ["title", "kind", "options"]),
     "admin.item_edit": (lambda s: f"/f/items/{s['single']}", ["title"], ["kind", "options", "hide_results"]),
     "i18n.choose": (lambda s: "/lang", ["lang"], ["next"]),
 }
@@ -251,7 +251,7 @@ def test_forms_with_malformed_fields(app, seeded, db, facilitator_http, data, en
     form = {}
     for name in required:
         value = data.draw(_broken_required(name) if endpoint not in ("participant.join_by_code", "auth.login",
-                                                                     "admin.item_add", "i18n.choose")
+                                                                     "admin.item_new", "i18n.choose")
                           else odd_text.filter(lambda v: v.strip().lower() not in ("poll", "en", "it")))
         if value is not None:
             form[name] = value

@@ -49,12 +49,12 @@ def test_outside_exercise_is_registered_built_and_run(app, seeded, login, socket
     login(http)
     page = http.get(f"/f/meetings/{seeded['meeting']}").get_data(as_text=True)
     assert '<option value="mood">Mood of the room</option>' in page
-    added = http.post(f"/f/meetings/{seeded['meeting']}/items", data={"type": "mood"})
-    form = http.get(added.headers["Location"]).get_data(as_text=True)
+    new_url = f"/f/meetings/{seeded['meeting']}/items"
+    form = http.get(new_url + "?type=mood").get_data(as_text=True)
     assert 'name="rounds"' in form and 'value="How do you feel?"' in form
-    bad = http.post(added.headers["Location"], data={"title": "Meteo", "rounds": "9"})
+    bad = http.post(new_url, data={"type": "mood", "title": "Meteo", "rounds": "9"})
     assert bad.status_code == 400 and "deve essere al massimo 3" in bad.get_data(as_text=True)
-    http.post(added.headers["Location"], data={"title": "Meteo", "rounds": "2"})
+    http.post(new_url, data={"type": "mood", "title": "Meteo", "rounds": "2"})
     item = store.agenda(db, seeded["meeting"])[-1]
     assert (item["exercise_type"], item["config"]) == ("mood", {"title": "Meteo", "rounds": 2})
 

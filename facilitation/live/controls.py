@@ -17,7 +17,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from .. import artifacts, store
-from ..exercise import ActionError
+from ..exercise import ActionError, config_errors
 from ..schema import Field
 from . import rooms, spaces
 
@@ -128,9 +128,12 @@ def goto(ctx: Context) -> None:
 @handles("open")
 def open_item(ctx: Context) -> None:
     item = ctx.target_item()
+    exercise = ctx.registry.exercises.get(item["exercise_type"])
+    # An item left half-made (a blank poll from before configuring came first) never reaches the room.
+    if exercise is not None and item["status"] == "pending" and config_errors(exercise, item["config"]):
+        raise ActionError("not_configured", _("This exercise is not configured yet: complete it in the agenda."))
     store.set_item_status(ctx.db, item["id"], "open")
     store.set_current_item(ctx.db, ctx.meeting["id"], item["id"])
-    exercise = ctx.registry.exercises.get(item["exercise_type"])
     if exercise is not None and ctx.registry.team_scoped(exercise, item["config"]):
         for team in store.teams_of_meeting(ctx.db, ctx.meeting["id"]):
             spaces.ensure_seeded(ctx.db, exercise, rooms.space_of(item["id"], team), item["config"],

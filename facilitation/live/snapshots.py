@@ -111,7 +111,7 @@ class Snapshots:
         if audience == PARTICIPANT and actor is not None:
             out["personal"] = self.registry.guard(exercise, "personal", {}, state, actor)
             out["team"] = scope or None
-        if audience == FACILITATOR:
+        if audience in (FACILITATOR, PROJECTOR):  # the projector's shortcuts send them too
             out["controls"] = self.controls(exercise, item)
         if self.team_scoped(exercise, item) and audience != PARTICIPANT:
             # Facilitators see every team's work side by side.

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import store
 from ..auth import login_required
 from ..db import get_db, transaction
+from ..exercise import config_errors
 from ..plugins import registry
 from ..schema import ValidationError, clean_text, defaults, from_form, parse_int, validate
 from . import or_404
@@ -144,6 +145,8 @@ def meeting(meeting_id):
         exercise = reg.exercises.get(item["exercise_type"])
         item["title"] = exercise.title_for(item["config"]) if exercise else item["exercise_type"]
         item["installed"] = exercise is not None
+        # Items made before an exercise had to be configured first may still be blank.
+        item["configured"] = exercise is None or not config_errors(exercise, item["config"])
     return render_template("admin/meeting.html", meeting=found, lab=store.lab(db, found["lab_id"]), items=items,
                            exercises=reg.exercises, join_url=join_url(found["join_code"]),
                            code=store.format_code(found["join_code"]))
@@ -161,20 +164,41 @@ def meeting_start(meeting_id):
     return redirect(url_for("console.console", meeting_id=meeting_id))
 
 
-@bp.post("/meetings/<int:meeting_id>/items")
+def _config_form(exercise, values: dict, errors: dict, **context):
+    status = 400 if errors and request.method == "POST" else 200
+    return render_template("admin/item_form.html", exercise=exercise, values=values, errors=errors, **context), status
+
+
+def _submitted_config(exercise) -> tuple[dict, dict, dict]:
+    """(config, form values, errors) of a submitted config form."""
+    values = from_form(exercise.config_fields, request.form)
+    try:
+        return exercise.validate_config(validate(exercise.config_fields, values)), values, {}
+    except ValidationError as exc:
+        return {}, values, exc.errors
+
+
+@bp.route("/meetings/<int:meeting_id>/items", methods=["GET", "POST"])
 @login_required
-def item_add(meeting_id):
+def item_new(meeting_id):
+    """The config form of a new exercise: the agenda gets it only when a valid form is sent, so
+    leaving the form adds nothing."""
     db = get_db()
     found = or_404(store.meeting(db, meeting_id))
-    exercise = registry().exercises.get(request.form.get("type", ""))
-    if exercise is None:
-        abort(400)
+    exercise = or_404(registry().exercises.get(request.values.get("type", "")))
     if found["state"] == "ended":
         flash(_("This meeting has ended."), "error")
         return redirect(url_for("admin.meeting", meeting_id=meeting_id))
-    with transaction(db):
-        item_id = store.add_item(db, meeting_id, exercise.type, defaults(exercise.config_fields))
-    return redirect(url_for("admin.item_edit", item_id=item_id))
+    errors: dict = {}
+    values = defaults(exercise.config_fields)
+    if request.method == "POST":
+        config, values, errors = _submitted_config(exercise)
+        if not errors:
+            with transaction(db):
+                store.add_item(db, meeting_id, exercise.type, config)
+            flash(_("Exercise added to the agenda."), "ok")
+            return redirect(url_for("admin.meeting", meeting_id=meeting_id))
+    return _config_form(exercise, values, errors, item=None, meeting=found)
 
 
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
@@ -186,18 +210,15 @@ def item_edit(item_id):
     errors: dict = {}
     values = item["config"]
     if request.method == "POST":
-        values = from_form(exercise.config_fields, request.form)
-        try:
-            config = exercise.validate_config(validate(exercise.config_fields, values))
-        except ValidationError as exc:
-            errors = exc.errors
-        else:
+        config, values, errors = _submitted_config(exercise)
+        if not errors:
             with transaction(db):
                 store.update_item_config(db, item_id, config)
             flash(_("Exercise saved."), "ok")
             return redirect(url_for("admin.meeting", meeting_id=item["meeting_id"]))
-    return render_template("admin/item_form.html", item=item, exercise=exercise, values=values, errors=errors,
-                           meeting=store.meeting(db, item["meeting_id"])), (400 if errors else 200)
+    elif item["status"] == "pending":
+        errors = config_errors(exercise, values)  # a blank item of before: say what it lacks
+    return _config_form(exercise, values, errors, item=item, meeting=store.meeting(db, item["meeting_id"]))
 
 
 @bp.post("/items/<int:item_id>/move")
@@ -213,13 +234,21 @@ def item_move(item_id):
 @bp.post("/items/<int:item_id>/delete")
 @login_required
 def item_delete(item_id):
+    """Removes an exercise not used yet, once confirmed: the agenda's dialog sends ``confirmed``;
+    without JavaScript this answers the confirmation page first (GOV.UK's pattern)."""
     db = get_db()
     item = or_404(store.item(db, item_id))
+    exercise = registry().exercises.get(item["exercise_type"])
+    title = exercise.title_for(item["config"]) if exercise else item["exercise_type"]
     if item["status"] != "pending":
         flash(_("An exercise that has been used stays in the meeting's record."), "error")
+    elif request.form.get("confirmed") != "yes":
+        return render_template("admin/item_remove.html", item=item, title=title,
+                               meeting=store.meeting(db, item["meeting_id"]))
     else:
         with transaction(db):
             store.delete_item(db, item["meeting_id"], item_id)
+        flash(_("Exercise removed from the agenda."), "ok")
     return redirect(url_for("admin.meeting", meeting_id=item["meeting_id"]))
 
 

@@ -1,4 +1,5 @@
-/* The facilitator's live console. */
+/* The facilitator's live console: the agenda as a rail, the current exercise on the stage, people
+ * and tools (teams, timer and message) in tabs beside it. */
 (function () {
   "use strict";
   const { Live, el, bdi, t, startTimer, renderExercise, applyEvent } = window.Facilitation;
@@ -9,6 +10,8 @@
   const stateLine = document.getElementById("current-state");
   const agendaList = document.getElementById("agenda");
   const peopleBox = document.getElementById("people");
+  const moversBox = document.getElementById("movers");
+  const teamsBox = document.getElementById("teams-now");
   const onlineCount = document.getElementById("online-count");
   const admission = document.getElementById("admission-mode");
   const waitingBox = document.getElementById("waiting");
@@ -72,9 +75,15 @@
     item = message.item || null;
     timer.sync(meeting);
     admission.value = meeting.admission;
+    document.getElementById("end-meeting").hidden = meeting.state === "ended";
     if (message.waiting) renderWaiting(message.waiting);
     renderAgenda();
     renderItem();
+  }
+
+  /* A translated sentence with {placeholders}: each value (someone's text) isolated in a <bdi>. */
+  function phrase(key, values) {
+    return t(key).split(/\{(\w+)\}/).map((part, i) => (i % 2 ? bdi(values[part] || "") : part)).filter((p) => p !== "");
   }
 
   function renderAgenda() {
@@ -88,7 +97,8 @@
               run("goto", { item: a.id });
             },
           }, bdi(a.title)),
-          el("span", { class: "badge", text: t(a.status === "locked" ? "closed" : a.status) })
+          // Only what happened is said: an exercise not opened yet is the rail's normal state.
+          a.status === "pending" ? null : el("span", { class: "badge", text: t(a.status === "locked" ? "closed" : a.status) })
         )
       )
     );
@@ -120,13 +130,19 @@
   /* A control the exercise declares: a core command (reveal, hide) or one of its own actions. */
   function controlButton(c) {
     const attrs = { type: "button", class: c.style === "primary" ? "" : c.style,
-                    onclick: () => {
-                      if (c.confirm && !window.confirm(c.confirm)) return;
+                    onclick: () => ask(c.confirm ? { title: c.confirm } : null).then((yes) => {
+                      if (!yes) return;
                       if (c.action) live.action(item.id, c.name, c.payload || {}).catch(report);
                       else run(c.name, { item: selected || item.id });
-                    } };
+                    }) };
     attrs[c.action ? "data-action" : "data-cmd"] = c.name;
     return el("button", attrs, c.label);
+  }
+
+  /* Asks first when there is a question (resolves true at once when there is none). */
+  function ask(question) {
+    if (!question) return Promise.resolve(true);
+    return window.FacilitationPage.confirm(Object.assign({ yes: t("confirm"), no: root.dataset.confirmNo }, question));
   }
 
   function report(err) {
@@ -139,63 +155,85 @@
     return [...new Set([own, ...names].filter(Boolean))].join(" + ") || t("no_network");
   }
 
-  function moveSelect(p) {
-    const select = el("select", { "aria-label": t("move_to_team") + " " + p.name, class: "small move-team", dataset: { participant: String(p.id) } },
-      ...Object.keys(networkNames).map((id) => el("option", { value: "n" + id, selected: p.team === "n" + id, dir: "auto" }, networkNames[id])));
-    select.addEventListener("change", () => teamsChanged(run("move", { participant: p.id, team: select.value })));
-    return select;
+  function byName(a, b) {
+    return a.name.localeCompare(b.name);
+  }
+
+  function personLine(p) {
+    return [
+      el("span", { class: "dot", "aria-hidden": "true" }),
+      el("span", { class: "person-name", text: p.name, dir: "auto" }),
+      el("span", { class: "visually-hidden", text: " " + t(p.online ? "online" : "offline") }),
+    ];
+  }
+
+  function groups() {
+    const out = new Map();
+    for (const p of people.values()) {
+      const key = p.team ? teamName(p.team) : t("no_network");
+      if (!out.has(key)) out.set(key, []);
+      out.get(key).push(p);
+    }
+    return [...out.entries()].sort();
   }
 
   function renderPeople() {
-    const groups = new Map();
-    let online = 0;
-    for (const p of people.values()) {
-      const key = p.team ? teamName(p.team) : t("no_network");
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key).push(p);
-      if (p.online) online += 1;
-    }
+    const online = [...people.values()].filter((p) => p.online).length;
     onlineCount.textContent = String(online);
+    renderTeamTools();
     if (!people.size) {
       peopleBox.replaceChildren(el("p", { class: "muted", text: t("nobody") }));
       return;
     }
     peopleBox.replaceChildren(
-      ...[...groups.entries()].sort().map(([name, list]) =>
+      ...groups().map(([name, list]) =>
         el("section", { class: "people-group" },
           el("h3", {}, bdi(name), " (" + list.filter((p) => p.online).length + "/" + list.length + ")"),
           el("ul", { class: "people" },
-            ...list.sort((a, b) => a.name.localeCompare(b.name)).map((p) =>
-              el("li", { class: p.online ? "online" : "offline" },
-                el("span", { class: "dot", "aria-hidden": "true" }),
-                el("span", { text: p.name, dir: "auto" }),
-                el("span", { class: "visually-hidden", text: " " + t(p.online ? "online" : "offline") }),
-                moveSelect(p)
-              )
-            )
-          )
+            ...list.sort(byName).map((p) => el("li", { class: p.online ? "online" : "offline" }, ...personLine(p))))
         )
       )
     );
   }
 
+  /* The Teams tab: which teams there are now, and one picker per person to move them. */
+  function renderTeamTools() {
+    const list = groups();
+    teamsBox.replaceChildren(...(list.length ? list.map(([name, members]) =>
+      el("li", {}, bdi(name), " (" + members.length + ")")) : [el("li", { class: "muted", text: t("nobody") })]));
+    moversBox.replaceChildren(...(people.size ? [el("ul", { class: "people movers" },
+      ...[...people.values()].sort(byName).map((p) => el("li", { class: p.online ? "online" : "offline" },
+        ...personLine(p), moveSelect(p))))] : [el("p", { class: "muted", text: t("nobody") })]));
+  }
+
+  function moveSelect(p) {
+    const select = el("select", { "aria-label": t("move_named").replace("{name}", p.name), class: "move-team",
+                                  dataset: { participant: String(p.id) } },
+      ...Object.keys(networkNames).map((id) => el("option", { value: "n" + id, selected: p.team === "n" + id, dir: "auto" }, networkNames[id])));
+    select.addEventListener("change", () => teamsChanged(run("move", { participant: p.id, team: select.value })));
+    return select;
+  }
+
   function renderWaiting(waiting) {
+    // Said on the People tab too, whichever tab is open.
+    const count = document.getElementById("waiting-count");
+    count.hidden = !waiting.length;
+    count.textContent = t("waiting_count").replace("{n}", String(waiting.length));
     if (!waiting.length) {
       waitingBox.replaceChildren();
       return;
     }
     waitingBox.replaceChildren(
-      el("h4", { text: t("waiting_room") + " (" + waiting.length + ")" }),
+      el("h3", { text: t("waiting_room") + " (" + waiting.length + ")" }),
       el("ul", { class: "people waiting-list" },
         ...waiting.map((p) =>
           el("li", { dataset: { participant: String(p.id) } },
             el("span", {}, bdi(p.name), ...[p.organisation, p.network].filter(Boolean).flatMap((x) => [" · ", bdi(x)])),
-            " ",
-            el("button", { type: "button", class: "small", "data-admit": "yes",
-                           onclick: () => run("admit", { participant: p.id, admit: true }) }, t("admit")),
-            " ",
-            el("button", { type: "button", class: "small secondary", "data-admit": "no",
-                           onclick: () => run("admit", { participant: p.id, admit: false }) }, t("refuse"))
+            el("span", { class: "button-group" },
+              el("button", { type: "button", class: "small", "data-admit": "yes",
+                             onclick: () => run("admit", { participant: p.id, admit: true }) }, t("admit")),
+              el("button", { type: "button", class: "small secondary", "data-admit": "no",
+                             onclick: () => run("admit", { participant: p.id, admit: false }) }, t("refuse")))
           )
         )
       )
@@ -209,25 +247,44 @@
   for (const button of document.querySelectorAll("[data-cmd]")) {
     button.addEventListener("click", () => {
       const cmd = button.dataset.cmd;
-      if (cmd === "end" && !window.confirm(t("confirm_end"))) return;
       const target = selected || (item && item.id);
       run(cmd, ["open", "lock"].includes(cmd) && target ? { item: target } : {});
     });
   }
+  document.getElementById("end-meeting").addEventListener("click", () => {
+    ask({ title: root.dataset.confirmEnd, help: root.dataset.confirmEndHelp, yes: root.dataset.confirmEndYes })
+      .then((yes) => yes && run("end"));
+  });
+
   function teamsChanged(promise) {
     // Teams are part of the snapshot: fetch a fresh one once the change is committed.
     return promise.then(() => live.send("sync", {})).then((reply) => reply && reply.snapshot && refresh(reply.snapshot));
   }
 
-  document.getElementById("merge").addEventListener("click", () => {
-    const a = Number(document.getElementById("merge-a").value);
-    const b = Number(document.getElementById("merge-b").value);
+  /* The team tools say what they will do, with the networks chosen. */
+  const mergeA = document.getElementById("merge-a");
+  const mergeB = document.getElementById("merge-b");
+  const splitNetwork = document.getElementById("split-network");
+  const mergeButton = document.getElementById("merge");
+  const splitButton = document.getElementById("split");
+  function labelTeamTools() {
+    // One span: the button lays out its children side by side, a sentence must flow as one.
+    mergeButton.replaceChildren(el("span", {}, ...phrase("merge_named", { a: networkNames[mergeA.value], b: networkNames[mergeB.value] })));
+    mergeButton.disabled = mergeA.value === mergeB.value;
+    splitButton.replaceChildren(el("span", {}, ...phrase("split_named", { a: networkNames[splitNetwork.value] })));
+  }
+  for (const select of [mergeA, mergeB, splitNetwork]) select.addEventListener("change", labelTeamTools);
+  labelTeamTools();
+  mergeButton.addEventListener("click", () => {
+    const a = Number(mergeA.value);
+    const b = Number(mergeB.value);
     if (a && b && a !== b) teamsChanged(run("merge", { networks: [a, b] }));
   });
-  document.getElementById("split").addEventListener("click", () => {
-    const a = Number(document.getElementById("merge-b").value);
+  splitButton.addEventListener("click", () => {
+    const a = Number(splitNetwork.value);
     if (a) teamsChanged(run("merge", { networks: [a] }));
   });
+
   document.getElementById("notice-send").addEventListener("click", () => {
     run("message", { text: document.getElementById("notice-text").value.trim() });
   });
@@ -241,4 +298,30 @@
   });
   document.getElementById("timer-stop").addEventListener("click", () => run("timer", { seconds: 0 }));
   admission.addEventListener("change", () => run("admission", { mode: admission.value }));
+
+  /* Tabs (WAI-ARIA pattern): arrows move between tabs, Home and End to the first and last. */
+  const tabs = [...root.querySelectorAll('[role="tab"]')];
+  function choose(tab, focus) {
+    for (const other of tabs) {
+      const on = other === tab;
+      other.setAttribute("aria-selected", on ? "true" : "false");
+      other.tabIndex = on ? 0 : -1;
+      document.getElementById(other.getAttribute("aria-controls")).hidden = !on;
+    }
+    if (focus) tab.focus();
+  }
+  for (const tab of tabs) {
+    tab.addEventListener("click", () => choose(tab, false));
+    tab.addEventListener("keydown", (event) => {
+      const i = tabs.indexOf(tab);
+      const rtl = getComputedStyle(tab).direction === "rtl";
+      const forward = rtl ? "ArrowLeft" : "ArrowRight";
+      const back = rtl ? "ArrowRight" : "ArrowLeft";
+      const to = { [forward]: tabs[(i + 1) % tabs.length], [back]: tabs[(i - 1 + tabs.length) % tabs.length],
+                   Home: tabs[0], End: tabs[tabs.length - 1] }[event.key];
+      if (!to) return;
+      event.preventDefault();
+      choose(to, true);
+    });
+  }
 })();

@@ -3,7 +3,9 @@
  * - <html class="js">: controls meant only for browsers without JavaScript hide themselves;
  * - select[data-autosubmit]: the form is sent as soon as something is chosen (the language);
  * - button[data-copy="#id"]: copies that field's value and says so;
- * - form[data-confirm="question"]: a destructive action asks first, in a dialog;
+ * - form[data-confirm="question"]: a destructive action asks first, in a dialog ({name} in the
+ *   question is data-confirm-name, someone's text, isolated); once confirmed the form also sends
+ *   confirmed=yes; FacilitationPage.confirm(options) asks the same from a script;
  * - FacilitationPage.toast(text): a short message, read out politely, that fades by itself.
  * Text only ever goes through textContent.
  */
@@ -57,46 +59,82 @@
     });
   }
 
-  function wireConfirm(form) {
-    form.addEventListener("submit", (event) => {
-      if (form.dataset.confirmed === "1" || typeof HTMLDialogElement !== "function") return;
-      event.preventDefault();
+  /* A question in a dialog before a destructive action, GOV.UK style; resolves true or false.
+     {title, name, help, yes, no, focus}: `name` (someone's text) replaces "{name}" in the title,
+     isolated in a <bdi>; the focus starts on "no" unless `focus` is "yes". */
+  function confirm(options) {
+    return new Promise((resolve) => {
+      if (typeof HTMLDialogElement !== "function") {
+        resolve(window.confirm(String(options.title).replace("{name}", options.name || "")));
+        return;
+      }
       const dialog = document.createElement("dialog");
       dialog.className = "dialog";
       dialog.setAttribute("aria-labelledby", "confirm-title");
       const title = document.createElement("h2");
       title.id = "confirm-title";
-      title.textContent = form.dataset.confirm;
+      const parts = String(options.title).split("{name}");
+      parts.forEach((part, i) => {
+        if (i) {
+          const name = document.createElement("bdi");
+          name.textContent = options.name || "";
+          title.append(name);
+        }
+        title.append(document.createTextNode(part));
+      });
       const row = document.createElement("div");
       row.className = "button-group";
       const yes = document.createElement("button");
       yes.type = "button";
       yes.className = "danger";
       yes.dataset.role = "confirm";
-      yes.textContent = form.dataset.confirmYes || "OK";
+      yes.textContent = options.yes || "OK";
       const no = document.createElement("button");
       no.type = "button";
       no.className = "secondary";
       no.dataset.role = "cancel";
-      no.textContent = form.dataset.confirmNo || "Cancel";
+      no.textContent = options.no || "Cancel";
       row.append(yes, no);
       dialog.append(title, row);
-      if (form.dataset.confirmHelp) {
+      if (options.help) {
         const help = document.createElement("p");
-        help.textContent = form.dataset.confirmHelp;
+        help.textContent = options.help;
         title.after(help);
       }
       document.body.append(dialog);
-      const close = () => { dialog.close(); dialog.remove(); };
-      no.addEventListener("click", close);
-      dialog.addEventListener("cancel", () => dialog.remove());
-      yes.addEventListener("click", () => {
+      let answered = false;
+      const answer = (value) => {
+        if (answered) return;
+        answered = true;
+        if (dialog.open) dialog.close();
+        dialog.remove();
+        resolve(value);
+      };
+      no.addEventListener("click", () => answer(false));
+      yes.addEventListener("click", () => answer(true));
+      dialog.addEventListener("cancel", () => answer(false));
+      dialog.addEventListener("close", () => answer(false));
+      dialog.showModal();
+      (options.focus === "yes" ? yes : no).focus();
+    });
+  }
+
+  function wireConfirm(form) {
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.confirmed === "1" || typeof HTMLDialogElement !== "function") return;
+      event.preventDefault();
+      confirm({ title: form.dataset.confirm, name: form.dataset.confirmName, help: form.dataset.confirmHelp,
+                yes: form.dataset.confirmYes, no: form.dataset.confirmNo }).then((yes) => {
+        if (!yes) return;
         form.dataset.confirmed = "1";
-        close();
+        // Said in the form too: a server that asks again without it (no JavaScript) knows it was asked.
+        const said = document.createElement("input");
+        said.type = "hidden";
+        said.name = "confirmed";
+        said.value = "yes";
+        form.append(said);
         form.submit();
       });
-      dialog.showModal();
-      no.focus();
     });
   }
 
@@ -108,5 +146,5 @@
     for (const form of document.querySelectorAll("form[data-confirm]")) wireConfirm(form);
   });
 
-  window.FacilitationPage = { toast };
+  window.FacilitationPage = { toast, confirm };
 })();

@@ -75,9 +75,10 @@ def lock(page) -> None:
 
 
 def end(page, participant) -> None:
-    """The facilitator ends the meeting (the confirmation is accepted by ``start``'s handler);
-    a participant's page says so."""
+    """The facilitator ends the meeting, confirming in the console's dialog; a participant's page
+    says so."""
     page.click("#end-meeting")
+    page.locator("dialog.dialog [data-role=confirm]").click()
     expect(participant.locator("#exercise")).to_contain_text("Questo incontro è terminato")
 
 

@@ -158,15 +158,29 @@ def test_every_main_view_at_360_1280_and_1920_px_no_sideways_scroll(live_server,
     login(projector, live_server)
     projector.goto(f"{url}/f/meetings/{live_server.meeting_id}/projector")
     connected(projector)
-    survey(projector, "projector")
+    # The projector while people answer, once the results are revealed, once the answers are locked.
+    phone.locator("button.choice").first.click()
+    expect(projector.locator("#exercise .answered")).to_have_text("1 persona su 2 ha risposto")
+    survey(projector, "projector-answering")
+    fac.click("#item-controls [data-cmd=reveal]")
+    expect(projector.locator("#exercise .bar-value").first).to_have_text("1 (100%)")
+    survey(projector, "projector-revealed")
+    survey(fac, "console-poll-revealed")
+    fac.click("#item-controls [data-cmd=lock]")
+    expect(projector.locator("#item-state")).to_be_visible()
+    survey(projector, "projector-locked")
     fac.locator("#agenda button", has_text="La nostra squadra territoriale").click()
     expect(fac.locator("#current-title")).to_have_text("La nostra squadra territoriale")
+    expect(projector.locator("#lobby-line")).to_be_visible()
+    survey(projector, "projector-lobby")
     fac.click('[data-cmd="open"]')
     phone.wait_for_selector(".squad-tab")
     survey(phone, "participant-squad-canvas")
     phone.locator(".squad-tab").nth(3).click()
     survey(phone, "participant-squad-interactions")
     survey(fac, "console-squad")
+    expect(projector.locator("#exercise .squad-map")).to_have_count(2)
+    survey(projector, "projector-squad")
     fac.goto(f"{url}/f/meetings/{live_server.meeting_id}/participants")
     survey(fac, "participants")
 
@@ -184,7 +198,7 @@ def test_every_main_view_at_360_1280_and_1920_px_no_sideways_scroll(live_server,
     team.wait_for_selector(".squad-tab")
     survey(team, "workspace-link")
 
-    assert len(survey.seen) >= 25
+    assert len(survey.seen) >= 30
     assert survey.sideways == {}, f"pages scrolling sideways at 360 px (extra px): {survey.sideways}"
     assert survey.small == {}, f"tap targets under 44 px at 360 px: {json.dumps(survey.small, indent=1)}"
 
@@ -310,6 +324,7 @@ def test_a_participant_moved_to_another_team_is_told_and_the_header_follows(live
     start_meeting(fac, live_server)
     ada = participant("Ada", "Ambito di Dalmine", viewport={"width": 360, "height": 800})
     expect(ada.locator("#my-team")).to_have_text("Squadra: Ambito di Dalmine")
+    fac.click("#tab-teams")
     move = fac.locator("select.move-team").first
     move.wait_for()
     move.select_option(label="Garbagnate Milanese")

@@ -135,7 +135,7 @@ def test_a_questionnaire_filled_by_two_networks_compares_with_their_t0(server, n
     fac.uncheck("#f-anonymous")
     look(fac, shot, "form")
     fac.click("main form button[type=submit]")
-    expect(fac.locator(".flash")).to_have_text("Esercizio salvato.")
+    expect(fac.locator(".flash")).to_have_text("Esercizio aggiunto al programma.")
 
     fac.click("#start-meeting")
     fac.wait_for_selector("#console")
@@ -290,7 +290,7 @@ def test_teams_assess_themselves_in_a_meeting_and_the_facilitator_sees_each_team
     fac.select_option("#f-template", "wilder")
     fac.fill("#f-title", "Fattori di collaborazione")
     fac.click("main form button[type=submit]")
-    expect(fac.locator(".flash")).to_have_text("Esercizio salvato.")
+    expect(fac.locator(".flash")).to_have_text("Esercizio aggiunto al programma.")
     if fac.locator("#start-meeting").count():  # run alone, the meeting was not started by another test
         fac.click("#start-meeting")
     else:

@@ -64,7 +64,8 @@ def test_facilitator_runs_a_poll_two_participants_vote_and_see_results(
 
     # Results are live on the console; hidden on the projector, which counts answers.
     expect(fac.locator("#exercise .total")).to_have_text("Risposte: 2")
-    expect(projector.locator("#exercise .big-count")).to_have_text("Risposte: 2")
+    expect(projector.locator("#exercise .answered")).to_have_text("2 persone su 2 hanno risposto")
+    assert projector.locator("#exercise .bars").count() == 0
     assert "hidden" not in fac.inner_text("#current-state")
 
     # A reload brings Ada back with her vote selected and no results yet.

@@ -35,7 +35,7 @@ def test_facilitator_builds_a_lab_a_meeting_and_its_agenda(live_server, facilita
     expect(page.locator(".field.has-error .error")).to_contain_text("almeno due opzioni")
     page.fill("#f-options", "Molto\nAbbastanza\nPoco")
     page.click("main form button[type=submit]")
-    expect(page.locator(".flash")).to_have_text("Esercizio salvato.")
+    expect(page.locator(".flash")).to_have_text("Esercizio aggiunto al programma.")
 
     page.select_option("#add-type", "poll")
     page.click("main form.inline-row button[type=submit]")
@@ -47,6 +47,7 @@ def test_facilitator_builds_a_lab_a_meeting_and_its_agenda(live_server, facilita
     page.locator(".agenda-item").nth(1).get_by_role("button", name="Sposta su").click()
     expect(titles).to_have_text(["Una parola sul T0", "Quanto vi siete sentiti coinvolti?"])
     page.locator(".agenda-item").nth(0).get_by_role("button", name="Rimuovi").click()
+    page.locator("dialog.dialog [data-role=confirm]").click()
     expect(titles).to_have_text(["Quanto vi siete sentiti coinvolti?"])
     shot(page, "agenda")
 

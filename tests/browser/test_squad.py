@@ -167,6 +167,7 @@ def test_two_members_build_a_squad_live_the_network_link_revisits_it(server, bro
 
     # The meeting ends: the canvas is saved as a version of the network.
     fac.click("#end-meeting")
+    fac.locator("dialog.dialog [data-role=confirm]").click()
     ada.wait_for_selector("#exercise .waiting")
     fac.goto(server.url + "/f/")
     fac.click("text=Ambito di Dalmine")
@@ -232,6 +233,7 @@ def test_merge_message_steps_conflict_and_undo_in_a_second_meeting(server, brows
 
     # The facilitator merges Garbagnate into Dalmine's team: Cy now works on Dalmine's canvas.
     edit_text(ada, "goal", "Obiettivo della squadra unita")
+    fac.click("#tab-teams")
     fac.select_option("#merge-a", label="Ambito di Dalmine")
     fac.select_option("#merge-b", label="Garbagnate Milanese")
     fac.click("#merge")
@@ -241,6 +243,7 @@ def test_merge_message_steps_conflict_and_undo_in_a_second_meeting(server, brows
     fac.screenshot(path=str(ARTIFACTS / "squad-console.png"), full_page=True)
 
     # A message to every team.
+    fac.click("#tab-time")
     fac.fill("#notice-text", "Dieci minuti per il passo 1")
     fac.click("#notice-send")
     for page in (ada, cy):

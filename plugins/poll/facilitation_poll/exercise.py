@@ -165,6 +165,8 @@ class Poll(Exercise):
             "by_network": _l("By network"), "write": _l("Your answer (a few words)"),
             "choose_many": _l("Choose one or more"), "saved": _l("Your answer is saved. You can change it until the poll is locked."),
             "everyone": _l("Everyone"), "no_answers": _l("No answers yet."),
+            # {x} answered of {y} online, on the projector
+            "answered_one": _l("{x} of {y} has answered"), "answered_many": _l("{x} of {y} have answered"),
         }
 
     def participants_see_results(self, config: dict, revealed: bool) -> bool:
@@ -181,10 +183,11 @@ class Poll(Exercise):
     def view(self, state: State, audience: str, actor: Actor | None = None) -> dict:
         out = self._question(state.config)
         if audience in (PARTICIPANT, PROJECTOR):
-            # The projector is a shared screen: it hides what participants may not see yet.
+            # The projector is a shared screen: it hides what participants may not see yet, and
+            # shows the options and how many answered (a count: never who).
             if self.participants_see_results(state.config, state.revealed):
                 out["results"] = self._results(state)
-            elif audience == PROJECTOR:
+            if audience == PROJECTOR:
                 out["answered"] = (state.get("t") or {"n": 0})["n"]
             return out
         out["results"] = self._results(state)

@@ -1,4 +1,4 @@
-/* Live poll views: participant (answer), facilitator (results, by network), projector (large). */
+/* Live poll views: participant (answer), facilitator (results, by network), projector (presenter mode). */
 (function () {
   "use strict";
   const { el, bdi, t } = window.Facilitation;
@@ -9,17 +9,21 @@
     return view.options;
   }
 
-  function bars(view, results, large) {
+  /* Results as bars with their figures. `reveal`: drawn from zero and grown to their value (a CSS
+     transition, which app.css gives only to people who have not asked for reduced motion). */
+  function bars(view, results, large, reveal) {
     if (view.kind === "open") return cloud(results.words || []);
     const total = results.total || 0;
     const names = labels(view);
     const max = Math.max(1, ...results.counts);
-    return el("ol", { class: "bars" + (large ? " bars-large" : ""), "aria-label": view.question },
+    return el("ol", { class: "bars" + (large ? " bars-large" : "") + (reveal ? " revealing" : ""), "aria-label": view.question },
       ...names.map((name, i) => {
         const count = results.counts[i] || 0;
         const pct = total ? Math.round((100 * count) / total) : 0;
         const fill = el("span", { class: "bar-fill" });
-        fill.style.width = (100 * count) / max + "%";
+        const size = (100 * count) / max + "%";
+        if (reveal) fill.dataset.size = size;
+        else fill.style.inlineSize = size;
         return el("li", { class: "bar" },
           el("span", { class: "bar-label", text: name, dir: "auto" }),
           el("span", { class: "bar-track", "aria-hidden": "true" }, fill),
@@ -27,6 +31,13 @@
         );
       })
     );
+  }
+
+  function grow(root) {
+    const fills = root.querySelectorAll(".bar-fill[data-size]");
+    if (!fills.length) return;
+    void root.offsetWidth; // the zero width is laid out first, so that the change is animated
+    for (const fill of fills) fill.style.inlineSize = fill.dataset.size;
   }
 
   function cloud(words) {
@@ -122,24 +133,52 @@
     if (networks.length && view.kind !== "open") {
       const names = labels(view);
       parts.push(el("h3", { text: s("by_network") }));
-      parts.push(el("table", { class: "table by-network" },
+      // In its own scroll box: a poll of many options never pushes a phone's page sideways.
+      parts.push(el("div", { class: "table-wrap" }, el("table", { class: "table by-network" },
         el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "" }), ...names.map((n) => el("th", { scope: "col", text: n, dir: "auto" })), el("th", { scope: "col", text: s("answers") }))),
         el("tbody", {}, ...networks.map(([id, r]) =>
           el("tr", {}, el("th", { scope: "row", text: ctx.networks[id] || "#" + id, dir: "auto" }),
             ...names.map((_, i) => el("td", { class: "num", text: String(r.counts[i] || 0) })),
             el("td", { class: "num", text: String(r.total) })))
         )
-      ));
+      )));
     }
     root.replaceChildren(...parts);
   }
 
-  function projector(root, item) {
+  /* "x of y have answered": y is who is online (never fewer than those who answered). */
+  function answeredLine(answered, online) {
+    const key = answered === 1 ? "answered_one" : "answered_many";
+    return el("p", { class: "answered", text: s(key).replace("{x}", String(answered)).replace("{y}", String(Math.max(answered, online || 0))) });
+  }
+
+  /* What the room reads while people answer: the options (or the scale), never the results. */
+  function choices(view) {
+    if (view.kind === "open") return null;
+    if (view.kind === "scale") {
+      return el("ol", { class: "presenter-options scale" }, ...[1, 2, 3, 4, 5].map((n) => el("li", {},
+        String(n), n === 1 && view.scale_low ? [" = ", bdi(view.scale_low)] : null, n === 5 && view.scale_high ? [" = ", bdi(view.scale_high)] : null)));
+    }
+    return el("ol", { class: "presenter-options" }, ...view.options.map((name) => el("li", { text: name, dir: "auto" })));
+  }
+
+  /* The shared screen: large type; the options while people answer, the results once revealed (with
+     an animation the first time they appear); how many answered, never who. */
+  function projector(root, item, ctx) {
     const view = item.view;
+    const shown = root.dataset.shown === String(item.id) + ":hidden";
+    const answered = view.results ? view.results.total : view.answered || 0;
     const parts = [];
-    if (view.results) parts.push(bars(view, view.results, true), totalLine(view.results));
-    else parts.push(el("p", { class: "big-count", text: s("answers") + ": " + (view.answered || 0) }));
-    root.replaceChildren(...parts);
+    if (view.results) {
+      const reveal = shown; // hidden a moment ago on this screen: now revealed
+      parts.push(el("section", { class: "results" + (reveal ? " revealing" : "") }, bars(view, view.results, true, reveal)));
+    } else {
+      parts.push(choices(view));
+    }
+    parts.push(answeredLine(answered, ctx && ctx.online));
+    root.dataset.shown = String(item.id) + ":" + (view.results ? "results" : "hidden");
+    root.replaceChildren(...parts.filter(Boolean));
+    grow(root);
   }
 
   window.Facilitation.exercises.poll = { participant, facilitator, projector };
