@@ -25,12 +25,18 @@ $(STAMP): $(BIN)/python setup.cfg $(foreach p,$(PLUGINS),$(p)/pyproject.toml)
 
 install: $(STAMP) vendor translations
 
-# Browser libraries come from the npm registry through package-lock.json.
-vendor: static/vendor/socket.io.min.js
-static/vendor/socket.io.min.js: package-lock.json
+# Browser libraries come from the npm registry through package-lock.json: the Socket.IO client for
+# the core, the dagre graph layout for the squad canvas's map (into the squad plugin's own static files).
+SQUAD_VENDOR := plugins/squad/facilitation_squad/static/vendor
+vendor: static/vendor/socket.io.min.js $(SQUAD_VENDOR)/dagre.min.js
+node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --silent
+static/vendor/socket.io.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+$(SQUAD_VENDOR)/dagre.min.js: node_modules/.package-lock.json
+	mkdir -p $(SQUAD_VENDOR)
+	cp node_modules/@dagrejs/dagre/dist/dagre.min.js node_modules/@dagrejs/dagre/dist/dagre.min.js.LEGAL.txt $(SQUAD_VENDOR)/
 
 # Catalogs: `make messages` extracts every string and updates the .po files, the core's and
 # each plugin's own (a folder with a babel.cfg, its catalogs in <package>/translations; msgids
@@ -88,7 +94,7 @@ bench-full: install
 	$(BIN)/python -m bench --scenarios poll,canvas --modes eventlet,gevent,threading --processes 1,2 --micro --pages --nginx
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor test-artifacts bench/results
+	rm -rf $(VENV) node_modules static/vendor $(SQUAD_VENDOR) test-artifacts bench/results
 
 # The demo's data: database, demo password, development secret (make run makes them again).
 reset:

@@ -186,7 +186,8 @@ def test_save_returns_a_version_and_new_meetings_start_from_it():
     assert saved.archive["canvas"] == c.canvas() and saved.archive["reason"] == "saved"
     start = SQUAD.start_state({"start": "latest"}, saved.archive)
     assert canvas_of(start) == c.canvas()
-    assert SQUAD.start_state({"start": "blank"}, saved.archive) == {}
+    blank = SQUAD.start_state({"start": "blank"}, saved.archive)
+    assert SQUAD.units(State(blank)) == {} and blank["t0"] == saved.archive["t0"], "a blank canvas still knows T0"
     assert canvas_of(units_of(c.canvas())) == c.canvas()
 
 
