@@ -24,7 +24,7 @@ from facilitation.api import ngettext
 # A role in contact with at least this many others, and with more than anyone else, is a hub.
 HUB_MIN = 3
 # A role through which at least this share of the shortest connections between the others pass.
-BOTTLENECK_MIN = 0.5
+BOTTLENECK_MIN = 0.4
 # The most names a sentence lists before "and N more".
 NAMES_SHOWN = 4
 

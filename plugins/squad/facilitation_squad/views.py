@@ -146,8 +146,8 @@ def compared_maps(old: dict, new: dict, changes: dict) -> dict:
     both = {**new, "roles": new["roles"] + [r for r in old["roles"] if r["id"] not in {x["id"] for x in new["roles"]}],
             "interactions": new["interactions"] + [i for i in old["interactions"]
                                                    if i["id"] not in {x["id"] for x in new["interactions"]}]}
-    prefix = {"role": "r:", "interaction": "i:", "strategy": "s:", "objective": "o:"}
-    found = [c for step in changes.values() for c in step if c["kind"] in prefix]
+    prefix = {"role": "r:", "interaction": "i:", "strategy": "s:", "objective": "o:", "goal": "", "needs": ""}
+    found = [c for step in changes.values() for c in step]
     before = {prefix[c["kind"]] + c["id"]: c["change"] for c in found if c["change"] != "added"}
     after = {prefix[c["kind"]] + c["id"]: c["change"] for c in found if c["change"] != "removed"}
     frames = [svgmap.geometry(c, svgmap.positions(c, both))["frame"] for c in (old, new) if c["roles"]]
