@@ -125,7 +125,15 @@
     const near = placed.filter((b) => b[0] < right && b[2] > left && b[1] < bottom && b[3] > top);
     let best = null, bestCost = null;
     for (const box of boxes) {
-      const cost = near.reduce((sum, b) => sum + overlap(box, b), 0);
+      let cost = 0;
+      for (const b of near) {
+        const w = Math.min(box[2], b[2]) - Math.max(box[0], b[0]);
+        const h = w > 0 ? Math.min(box[3], b[3]) - Math.max(box[1], b[1]) : 0;
+        if (w > 0 && h > 0) {
+          cost += w * h;
+          if (bestCost !== null && cost >= bestCost) break; // past the best so far: it cannot win
+        }
+      }
       if (bestCost === null || cost < bestCost) { best = box; bestCost = cost; }
       if (cost === 0) break;
     }
@@ -489,7 +497,7 @@
     return el("ul", { class: "squad-links" }, ...canvas.interactions.map((i) => el("li", { dataset: { link: i.id } },
       bdi(title.get(i.source)), " → ", bdi(title.get(i.target)), ": ",
       i.what ? bdi(i.what) : el("em", { text: s("not_described") }),
-      ...[[s("channel"), i.channel], [s("frequency"), i.frequency]].filter(([, v]) => v).flatMap(([k, v]) => [" · " + k + " ", bdi(v)]))));
+      ...[[s("channel"), i.channel], [s("frequency"), i.frequency]].filter(([, v]) => v).flatMap(([k, v]) => ["; " + k.toLowerCase() + ": ", bdi(v)]))));
   }
 
   /* ---- the editor (participants, network teams, a facilitator inside one team) ---- */
