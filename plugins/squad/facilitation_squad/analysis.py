@@ -178,15 +178,21 @@ def sentences(found: dict, titles: dict, strategy_titles: dict, *, markup: bool 
     for rid in found["hubs"]:
         out.append(done(_("%(role)s is a hub: in contact with %(n)s of the other %(others)s roles.",
                           role=name(titles.get(rid, "")), n=partners[rid], others=others)))
+    def group(ids):
+        # The roles of one side, with commas: the sentence's own "and" stays between the sides.
+        return (Markup(", ") if markup else ", ").join(name(titles.get(rid, "")) for rid in ids)
+
     for cut in found["only_links"]:
-        groups = cut["groups"]
-        if len(groups) == 2:
-            out.append(done(_("%(role)s is the only link between %(a)s and %(b)s.",
-                              role=name(titles.get(cut["role"], "")), a=names(groups[0]), b=names(groups[1]))))
+        groups, role = cut["groups"], name(titles.get(cut["role"], ""))
+        if len(groups) == 2 and all(len(g) == 1 for g in groups):
+            out.append(done(_("%(role)s is the only link between %(a)s and %(b)s.", role=role,
+                              a=name(titles.get(groups[0][0], "")), b=name(titles.get(groups[1][0], "")))))
+        elif len(groups) == 2:
+            out.append(done(_("%(role)s is the only link between %(a)s on one side and %(b)s on the other.",
+                              role=role, a=group(groups[0]), b=group(groups[1]))))
         else:
             out.append(done(_("Without %(role)s, the roles in contact would split into %(n)s groups: %(groups)s.",
-                              role=name(titles.get(cut["role"], "")), n=len(groups),
-                              groups="; ".join(str(names(g)) for g in groups))))
+                              role=role, n=len(groups), groups="; ".join(str(group(g)) for g in groups))))
     for rid in found["bottlenecks"]:
         out.append(done(_("%(share)s of the shortest connections between the other roles pass through %(role)s.",
                           share=format_percent(betweenness[rid]), role=name(titles.get(rid, "")))))

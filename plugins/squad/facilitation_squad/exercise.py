@@ -499,6 +499,8 @@ class Squad(Exercise):
             **{"fig_" + k: v for k, v in analysis.figure_labels().items()},
             "hub": _l("%(role)s is a hub: in contact with %(n)s of the other %(others)s roles."),
             "only_link": _l("%(role)s is the only link between %(a)s and %(b)s."),
+            "only_link_sides": _l("%(role)s is the only link between %(a)s on one side and %(b)s on the other."),
+            "channel_short": _l("channel:"), "frequency_short": _l("how often:"),
             "only_link_groups": _l("Without %(role)s, the roles in contact would split into %(n)s groups: %(groups)s."),
             "bottleneck": _l("%(share)s of the shortest connections between the other roles pass through %(role)s."),
             "density": _l("Density %(value)s: %(flows)s of the %(possible)s possible flows between the %(roles)s "
@@ -514,6 +516,8 @@ class Squad(Exercise):
                 "Reciprocity %(value)s: %(mutual)s of the %(num)s flow between roles has a flow back.",
                 "Reciprocity %(value)s: %(mutual)s of the %(num)s flows between roles have a flow back.")),
             **plural("more", ungettext("%(num)s more", "%(num)s more")),
+            **plural("more_figures", ungettext("And %(num)s more figure in the team's canvas.",
+                                               "And %(num)s more figures in the team's canvas.")),
             **plural("count_strategies", ungettext("%(num)s strategy", "%(num)s strategies")),
             **plural("count_roles", ungettext("%(num)s role", "%(num)s roles")),
             **plural("count_interactions", ungettext("%(num)s interaction", "%(num)s interactions")),

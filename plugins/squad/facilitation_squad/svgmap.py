@@ -119,13 +119,25 @@ def fallback(canvas: dict) -> dict[str, tuple[int, int]]:
 
 
 def positions(canvas: dict, layout_of: dict | None = None) -> dict[str, tuple[int, int]]:
-    """Where each role goes: its own position, else the fallback arrangement of ``layout_of`` (by
-    default the canvas itself; a comparison passes both versions together, so that a role sits in
-    the same place on both maps)."""
+    """Where each role goes: its own position; else where ``layout_of`` puts it (a comparison passes
+    both versions together, so that a role sits in the same place on both maps); else the fallback
+    arrangement of the roles placed nowhere, in rows under the placed ones."""
+    source = layout_of or canvas
     own = {r["id"]: (r["x"], r["y"]) for r in canvas.get("roles", []) if "x" in r and "y" in r}
     if len(own) == len(canvas.get("roles", [])):
         return own
-    return {**fallback(layout_of or canvas), **own}
+    known = {**{r["id"]: (r["x"], r["y"]) for r in source.get("roles", []) if "x" in r and "y" in r}, **own}
+    roles = {r["id"]: r for r in [*source.get("roles", []), *canvas.get("roles", [])]}
+    missing = [r for rid, r in roles.items() if rid not in known]
+    ids = {r["id"] for r in missing}
+    laid = fallback({"roles": missing, "interactions": [i for i in [*source.get("interactions", []),
+                                                                     *canvas.get("interactions", [])]
+                                                        if i["source"] in ids and i["target"] in ids]})
+    if known and laid:
+        below = max(y + node_box(roles[rid])["h"] / 2 for rid, (_x, y) in known.items()) + ROW_GAP - MARGIN
+        left = min(x - node_box(roles[rid])["w"] / 2 for rid, (x, _y) in known.items()) - MARGIN
+        laid = {rid: (round(x + left), round(y + below)) for rid, (x, y) in laid.items()}
+    return {**laid, **known}
 
 
 # geometry (the same as squad.js) -----------------------------------------------

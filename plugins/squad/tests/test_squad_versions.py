@@ -212,9 +212,14 @@ def test_a_map_without_positions_is_laid_out_the_same_way_every_time():
     legacy = {**big_canvas(6, 8), "schema": "facilitation.squad/1"}
     where = svgmap.positions(legacy)
     assert set(where) == {r["id"] for r in legacy["roles"]} and where == svgmap.positions(legacy)
+    # Roles placed nowhere go in rows under the ones that have a place, never on top of them.
     placed = json.loads(json.dumps(legacy))
-    placed["roles"][0].update(x=999, y=999)
-    assert svgmap.positions(placed)["r0"] == (999, 999) and svgmap.positions(placed)["r1"] == where["r1"]
+    placed["roles"][0].update(x=300, y=400)
+    found = svgmap.positions(placed)
+    assert found["r0"] == (300, 400) and all(y > 400 + 40 for rid, (_x, y) in found.items() if rid != "r0")
+    assert found == svgmap.positions(placed)
+    # In a comparison, a role without a place in one version takes its place in the other.
+    assert svgmap.positions(legacy, layout_of=placed)["r0"] == (300, 400)
 
 
 def test_map_is_the_same_for_the_same_canvas():

@@ -330,7 +330,9 @@
   function drawInto(root, canvas, options) {
     const { where } = whereOf(canvas, options.override);
     const shape = geometry(canvas, where);
-    const [left, top, width, height] = shape.frame;
+    // While a role is dragged the frame stays as it was: the map does not shift under the pointer.
+    const [left, top, width, height] = options.frame || shape.frame;
+    root.setAttribute("data-placed", canvas.roles.every((r) => Number.isInteger(r.x) && Number.isInteger(r.y)) ? "true" : "false");
     root.setAttribute("viewBox", [left, top, width, height].map(f1).join(" "));
     root.style.setProperty("--map-w", String(Math.round(width)));
     const marks = options.marks || {};
@@ -433,10 +435,13 @@
     const partners = Object.fromEntries(found.roles.map((r) => [r.id, r.partners]));
     const betweenness = Object.fromEntries(found.roles.map((r) => [r.id, r.betweenness]));
     for (const id of found.hubs) out.push(fill(s("hub"), { role: bdi(roleTitle(id)), n: partners[id], others: Math.max(count - 1, 0) }));
+    // The roles of one side with commas: the sentence's own "and" stays between the sides.
+    const group = (ids) => el("span", {}, ...ids.flatMap((id, i) => (i ? [", ", bdi(roleTitle(id))] : [bdi(roleTitle(id))])));
     for (const cut of found.only_links) {
-      const groups = cut.groups.map((g) => names(g.map(roleTitle)));
-      if (groups.length === 2) out.push(fill(s("only_link"), { role: bdi(roleTitle(cut.role)), a: groups[0], b: groups[1] }));
-      else out.push(fill(s("only_link_groups"), { role: bdi(roleTitle(cut.role)), n: groups.length, groups: el("span", {}, ...groups.flatMap((g, i) => (i ? ["; ", g] : [g]))) }));
+      const groups = cut.groups, role = bdi(roleTitle(cut.role));
+      if (groups.length === 2 && groups.every((g) => g.length === 1)) out.push(fill(s("only_link"), { role, a: bdi(roleTitle(groups[0][0])), b: bdi(roleTitle(groups[1][0])) }));
+      else if (groups.length === 2) out.push(fill(s("only_link_sides"), { role, a: group(groups[0]), b: group(groups[1]) }));
+      else out.push(fill(s("only_link_groups"), { role, n: groups.length, groups: el("span", {}, ...groups.flatMap((g, i) => (i ? ["; ", group(g)] : [group(g)]))) }));
     }
     for (const id of found.bottlenecks) out.push(fill(s("bottleneck"), { share: percent(betweenness[id]), role: bdi(roleTitle(id)) }));
     if (found.isolated.length) out.push(fill(plural("isolated", found.isolated.length), { names: names(found.isolated.map(roleTitle)) }));
@@ -459,7 +464,13 @@
     const roleTitle = titleOf("r:", found.roles);
     const strategyTitle = titleOf("s:", []);
     const words = sentences(found, roleTitle, strategyTitle);
-    const parts = [words.length ? el("ul", { class: "squad-sentences" }, ...words.map((w) => el("li", {}, ...w))) : el("p", { class: "muted", text: s("no_figures") })];
+    // A card has room for the first few (who holds the squad together comes first); the canvas shows them all.
+    const shown = compact ? words.slice(0, 3) : words;
+    const parts = [
+      compact ? el("h4", { class: "squad-figures-title", text: s("figures") }) : null,
+      words.length ? el("ul", { class: "squad-sentences" }, ...shown.map((w) => el("li", {}, ...w))) : el("p", { class: "muted", text: s("no_figures") }),
+      words.length > shown.length ? el("p", { class: "small muted", text: fill(plural("more_figures", words.length - shown.length), { num: words.length - shown.length }).join("") }) : null,
+    ];
     if (!compact && found.roles.length) {
       const rows = found.roles.slice().sort((a, b) => b.betweenness - a.betweenness || b.partners - a.partners);
       parts.push(el("div", { class: "table-wrap" }, el("table", { class: "table small squad-roles-table" },
@@ -497,7 +508,7 @@
     return el("ul", { class: "squad-links" }, ...canvas.interactions.map((i) => el("li", { dataset: { link: i.id } },
       bdi(title.get(i.source)), " → ", bdi(title.get(i.target)), ": ",
       i.what ? bdi(i.what) : el("em", { text: s("not_described") }),
-      ...[[s("channel"), i.channel], [s("frequency"), i.frequency]].filter(([, v]) => v).flatMap(([k, v]) => ["; " + k.toLowerCase() + ": ", bdi(v)]))));
+      ...[[s("channel_short"), i.channel], [s("frequency_short"), i.frequency]].filter(([, v]) => v).flatMap(([k, v]) => ["; " + k + " ", bdi(v)]))));
   }
 
   /* ---- the editor (participants, network teams, a facilitator inside one team) ---- */
@@ -783,7 +794,9 @@
     function drawMap() {
       const canvas = canvasOf(units);
       const override = m.drag || m.keys || null;
-      drawInto(map.svg, canvas, { arrowId: map.arrowId, override, editable: true, canLink: allows("interaction") && canvas.roles.length > 1 });
+      drawInto(map.svg, canvas, { arrowId: map.arrowId, override, editable: true, canLink: allows("interaction") && canvas.roles.length > 1,
+        frame: m.drag || m.linking ? map.frame : null });
+      if (!m.drag && !m.linking) { const box = map.svg.viewBox.baseVal; map.frame = [box.x, box.y, box.width, box.height]; }
       map.svg.setAttribute("aria-describedby", domId("map-hint"));
       if (whereOf(canvas).pending) loadDagre().then(() => { if (!m.drag && !m.linking) m.redrawMap(); }, () => {});
     }
@@ -870,8 +883,6 @@
         const by = e.shiftKey ? 40 : 10;
         m.keys = { id, x: Math.min(MAX_COORD, Math.max(0, placed[0] + step[0] * by)), y: Math.min(MAX_COORD, Math.max(0, placed[1] + step[1] * by)) };
         m.redrawMap();
-        const again = map.svg.querySelector(`g.node[data-id="${CSS.escape(id)}"]`);
-        if (again) again.focus();
         clearTimeout(m.keysTimer);
         m.keysTimer = setTimeout(() => m.sendMove(id, m.keys.x, m.keys.y), 400);
       });
@@ -884,16 +895,28 @@
     }
 
     m.redrawMap = () => {
-      drawMap();
+      // The role that has the focus keeps it: it is drawn again, not replaced under the keyboard.
+      const active = document.activeElement;
+      const focused = active && map.svg.contains(active) && active.closest("g.node") ? active.closest("g.node").getAttribute("data-id") : null;
+      const quiet = m.quiet;
+      m.quiet = true; // a role drawn again loses and regains the focus: that is not the person leaving it
+      try {
+        drawMap();
+        if (focused) { const again = map.svg.querySelector(`g.node[data-id="${CSS.escape(focused)}"]`); if (again) again.focus(); }
+      } finally {
+        m.quiet = quiet;
+      }
       if (m.linking) {
         const from = whereOf(canvasOf(m.units)).where[m.linking.from];
-        if (from) map.svg.append(svg("line", { class: "linking", x1: f1(from[0]), y1: f1(from[1]), x2: f1(m.linking.x), y2: f1(m.linking.y), stroke: COLOURS.edge, "stroke-width": 2, "stroke-dasharray": "6 4" }));
+        if (from) map.svg.append(svg("line", { class: "linking", x1: f1(from[0]), y1: f1(from[1]), x2: f1(m.linking.x), y2: f1(m.linking.y), stroke: COLOURS.edge, "stroke-width": 2, "stroke-dasharray": "6 4", "pointer-events": "none" }));
         if (m.linking.over) { const over = map.svg.querySelector(`g.node[data-id="${CSS.escape(m.linking.over)}"] rect.box`); if (over) over.classList.add("target"); }
       }
     };
     m.sendMove = (id, x, y) => {
-      const moving = { id, x, y };
       m.drag = null;
+      const unit = m.units["r:" + id];
+      if (unit && unit.pinned && unit.x === x && unit.y === y) { m.keys = null; m.redrawMap(); return; }
+      const moving = { id, x, y };
       m.keys = moving;
       send("move", moving).then(() => {
         if (m.keys === moving) m.keys = null;
