@@ -277,14 +277,15 @@ def _text(lines, x, top, font, anchor="middle", fill=None, weight=None, first=No
 
 
 def render(canvas: dict, title: str = "", *, layout_of: dict | None = None, marks: dict | None = None,
-           frame: tuple | None = None) -> str:
+           frame: tuple | None = None, shape: dict | None = None) -> str:
     """The map as SVG text, at its own size (``width`` and ``height`` in CSS pixels).
 
     ``marks`` (``{"r:<id>" or "i:<id>": "added" | "removed" | "changed"}``) highlights what a
     comparison found, with a symbol and, for what was removed, a dashed line; ``frame`` draws
-    several maps on the same frame, so that they line up."""
+    several maps on the same frame, so that they line up; ``shape`` is the map's ``geometry`` when
+    the caller has it already."""
     marks = marks or {}
-    shape = geometry(canvas, positions(canvas, layout_of))
+    shape = shape or geometry(canvas, positions(canvas, layout_of))
     left, top, width, height = frame or shape["frame"]
     label = escape(title or "map", {'"': "&quot;"})
     parts = [

@@ -50,7 +50,10 @@ def squad_map(canvas: dict, title: str = "", layout_of: dict | None = None, mark
     box that scrolls when the page is narrower; a short note instead when the canvas has no roles."""
     if not canvas.get("roles"):
         return Markup('<p class="muted squad-map-empty">%s</p>') % _("No roles on the map yet.")
-    drawing = svgmap.render(canvas, title or _("Interaction map"), layout_of=layout_of, marks=marks, frame=frame)
+    return _map_box(svgmap.render(canvas, title or _("Interaction map"), layout_of=layout_of, marks=marks, frame=frame))
+
+
+def _map_box(drawing: str) -> Markup:
     return Markup('<div class="squad-map-box" tabindex="0" role="region" aria-label="%s">%s</div>') % (
         _("Interaction map (scroll to see all of it)"), Markup(drawing))
 
@@ -135,28 +138,33 @@ def compare_view(access: Access):
     changes = compare(old["data"]["canvas"], new["data"]["canvas"])
     return render_template("squad/compare.html", access=access, network=_network(access), old=old, new=new,
                            changes=changes, versions=found, count=sum(len(c) for c in changes.values()),
-                           maps=compared_maps(old["data"]["canvas"], new["data"]["canvas"], changes))
+                           maps=compared_maps(old["data"]["canvas"], new["data"]["canvas"], changes,
+                                              (old["number"], new["number"])))
 
 
-def compared_maps(old: dict, new: dict, changes: dict) -> dict:
+def compared_maps(old: dict, new: dict, changes: dict, numbers: tuple[int, int]) -> dict:
     """The two maps of a comparison on one frame, every role where it is in both (roles without a
     position laid out together, from both versions), with what changed marked: what was removed on
     the older map, what was added on the newer, what changed on both. ``marks``, by item key, also
     marks the columns."""
-    both = {**new, "roles": new["roles"] + [r for r in old["roles"] if r["id"] not in {x["id"] for x in new["roles"]}],
-            "interactions": new["interactions"] + [i for i in old["interactions"]
-                                                   if i["id"] not in {x["id"] for x in new["interactions"]}]}
+    roles, links = {r["id"] for r in new["roles"]}, {i["id"] for i in new["interactions"]}
+    both = {**new, "roles": new["roles"] + [r for r in old["roles"] if r["id"] not in roles],
+            "interactions": new["interactions"] + [i for i in old["interactions"] if i["id"] not in links]}
     prefix = {"role": "r:", "interaction": "i:", "strategy": "s:", "objective": "o:", "goal": "", "needs": ""}
     found = [c for step in changes.values() for c in step]
     before = {prefix[c["kind"]] + c["id"]: c["change"] for c in found if c["change"] != "added"}
     after = {prefix[c["kind"]] + c["id"]: c["change"] for c in found if c["change"] != "removed"}
-    frames = [svgmap.geometry(c, svgmap.positions(c, both))["frame"] for c in (old, new) if c["roles"]]
+    shapes = [svgmap.geometry(c, svgmap.positions(c, both)) if c["roles"] else None for c in (old, new)]
+    frames = [s["frame"] for s in shapes if s]
     frame = None
     if frames:
         left, top = min(f[0] for f in frames), min(f[1] for f in frames)
         right, bottom = max(f[0] + f[2] for f in frames), max(f[1] + f[3] for f in frames)
         frame = (left, top, right - left, bottom - top)
-    return {"layout_of": both, "frame": frame, "before": before, "after": after}
+    drawn = [_map_box(svgmap.render(c, _("version %(n)d", n=n), marks=m, frame=frame, shape=shape)) if shape
+             else squad_map(c) for c, n, m, shape in ((old, numbers[0], before, shapes[0]),
+                                                       (new, numbers[1], after, shapes[1]))]
+    return {"before": before, "after": after, "old": drawn[0], "new": drawn[1]}
 
 
 @both("/import", methods=("POST",))
