@@ -292,8 +292,10 @@ def render(canvas: dict, title: str = "", *, layout_of: dict | None = None, mark
         f'<svg xmlns="http://www.w3.org/2000/svg" class="squad-map" viewBox="{left:.1f} {top:.1f} {width:.1f} '
         f'{height:.1f}" width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{label}" '
         f'font-family="{FONT}">',
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
-        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{COLOURS["edge"]}"/></marker></defs>',
+        "<defs>" + "".join(
+            f'<marker id="arrow{"-" + name if name else ""}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" '
+            f'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{COLOURS[name or "edge"]}"/>'
+            "</marker>" for name in ("", *sorted({m for m in marks.values() if m in MARKS}))) + "</defs>",
         f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" fill="#ffffff"/>',
     ]
     for edge in shape["edges"]:
@@ -303,7 +305,7 @@ def render(canvas: dict, title: str = "", *, layout_of: dict | None = None, mark
         dash = f' stroke-dasharray="{MARKS[mark][1]}"' if mark and MARKS[mark][1] else ""
         full = " · ".join(x for x in (link.get("what", ""), link.get("channel", ""), link.get("frequency", "")) if x)
         body = (f'<path d="{edge["path"]}" fill="none" stroke="{colour}" stroke-width="{2.5 if mark else 1.6}"{dash} '
-                f'marker-end="url(#arrow)"/>')
+                f'marker-end="url(#arrow{"-" + mark if mark else ""})"/>')
         if edge["label"]:
             x0, y0, x1, y1 = edge["label"]
             body += (f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" rx="4" '
