@@ -87,11 +87,12 @@ def server(tmp_path_factory):
     running = start_demo_server(tmp_path_factory.mktemp("instance"))
     running.tokens = running.python(
         "from facilitation.api.testing import add_version\n"
-        "def keep(network, canvas):\n"
+        "from facilitation_squad.analysis import figures\n"
+        "def keep(network, canvas, **more):\n"
         "    add_version(db, network, {'schema': canvas['schema'], 'canvas': canvas, 'reason': 'closed',"
-        " 'authors': ['Ada']}, 'Squadra', exercise_type='squad')\n"
+        " 'authors': ['Ada'], **more}, 'Squadra', exercise_type='squad')\n"
         "keep(1, values['t0'])\n"
-        "keep(1, values['later'])\n"
+        "keep(1, values['later'], t0={'figures': figures(values['t0'])})\n"
         "keep(3, values['placed'])\n"
         "keep(4, values['placed'])\n"
         "keep(5, values['t0'])\n"
@@ -153,6 +154,10 @@ def test_every_map_text_is_at_least_12_px_on_every_screen(server, new_page, shot
     fac.click('[data-cmd="open"]')
     ada.wait_for_selector(".squad-side svg.squad-map g.node")
     tab(ada, 4)
+    # Beside the map, the figures and how they changed since T0 (the network's first version).
+    since = ada.locator(".squad-side table.squad-since")
+    expect(since.locator("tr.changed", has_text="Ruoli")).to_contain_text("4")
+    expect(since.locator("tr.changed", has_text="Ruoli")).to_contain_text("5")
     survey(ada, shot, "participant-canvas", smallest)
     ada.locator(".squad-side").screenshot(path=str(ARTIFACTS / "squad-map-live.png"))
 
@@ -161,6 +166,7 @@ def test_every_map_text_is_at_least_12_px_on_every_screen(server, new_page, shot
     dalmine = fac.locator(".squad-card").filter(has_text="Ambito di Dalmine")
     expect(dalmine.locator(".squad-counts")).to_have_text("2 strategie · 5 ruoli · 4 interazioni")
     expect(dalmine.locator(".squad-sentences")).to_contain_text("Assistente sociale")
+    expect(dalmine.locator(".squad-since")).to_contain_text("Ruoli 4 → 5")
     survey(fac, shot, "console-cards", smallest)
     projector = new_page()
     login(projector, server)

@@ -871,6 +871,14 @@
       };
       map.svg.addEventListener("pointerup", (e) => finish(e, false));
       map.svg.addEventListener("pointercancel", (e) => finish(e, true));
+      // Escape drops what is being dragged or drawn: the role goes back, no interaction is made.
+      window.addEventListener("keydown", (e) => {
+        if (e.key !== "Escape" || !(m.drag || m.linking) || !map.svg.isConnected) return;
+        m.drag = null;
+        m.linking = null;
+        m.redrawMap();
+        if (m.deferred) { m.deferred = false; m.redraw(); }
+      });
       /* The keyboard's way: a focused role moves with the arrow keys (Shift: further). */
       map.svg.addEventListener("keydown", (e) => {
         const node = e.target.closest && e.target.closest("g.node");
