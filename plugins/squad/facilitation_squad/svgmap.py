@@ -216,8 +216,10 @@ def geometry(canvas: dict, where: dict) -> dict:
         x, y = where[role["id"]]
         nodes[role["id"]] = {"role": role, "x": x, "y": y, **box}
         placed.append((x - box["w"] / 2 - 4, y - box["h"] / 2 - 4, x + box["w"] / 2 + 4, y + box["h"] / 2 + 4))
+        # Where the live map's handle for drawing a link sits, on the box's right side: no label there either.
+        placed.append((x + box["w"] / 2 - 12, y - 12, x + box["w"] / 2 + 12, y + 12))
     links = [i for i in canvas.get("interactions", []) if i["source"] in nodes and i["target"] in nodes]
-    extent = [b for b in placed]
+    extent = [b for n, b in enumerate(placed) if n % 2 == 0]
     edges = []
     for link, bend in zip(links, bends(links)):
         a, b = nodes[link["source"]], nodes[link["target"]]

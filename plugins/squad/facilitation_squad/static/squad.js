@@ -161,9 +161,11 @@
       const [x, y] = where[role.id];
       nodes.set(role.id, Object.assign({ role, x, y }, box));
       placed.push([x - box.w / 2 - 4, y - box.h / 2 - 4, x + box.w / 2 + 4, y + box.h / 2 + 4]);
+      // Where the handle for drawing a link sits, on the box's right side: no label there either.
+      placed.push([x + box.w / 2 - 12, y - 12, x + box.w / 2 + 12, y + 12]);
     }
     const links = canvas.interactions.filter((i) => nodes.has(i.source) && nodes.has(i.target));
-    const extent = placed.slice();
+    const extent = placed.filter((b, n) => n % 2 === 0);
     const bent = bends(links);
     const edges = links.map((link, n) => {
       const a = nodes.get(link.source), b = nodes.get(link.target), bend = bent[n];
