@@ -18,8 +18,9 @@ elif _mode == "gevent":
     monkey.patch_all()
 
 from facilitation import create_app, offload  # noqa: E402
-from facilitation.live import quiet_gc  # noqa: E402
+from facilitation.live import quiet_gc, websocket  # noqa: E402
 
 offload.install(_mode)  # password checks on a real thread, not on the event loop
 app = create_app()
 quiet_gc.start(app.extensions["socketio"])  # full collections when the live side is quiet
+websocket.tune(_mode, app.config["SOCKET_MAX_MESSAGE"])  # fast unmasking, bounded messages

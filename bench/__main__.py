@@ -4,6 +4,12 @@ python -m bench                       # the targets: 200 and 2,000 participants,
 python -m bench --quick               # 200 participants only
 python -m bench --modes eventlet,gevent,threading --processes 1,2
 python -m bench --micro --pages       # also the per-vote micro-bench and page timings
+python -m bench --scenarios hostile --wscost   # 200 voters beside floods, ours and bare; websocket cost per byte
+python -m bench --storm               # also: kill -9 with everyone connected, time until all are back
+
+Baselines: ``bare`` (a bare python-socketio server pushing results once per vote: it
+collapses in large rooms and flatters every ratio) and ``bare4`` (the same, coalescing its
+pushes to 4 a second on a schedule, as ours does by default). Ratios are printed to both.
 """
 
 from __future__ import annotations
@@ -44,7 +50,39 @@ COLUMNS = [
     ("cpu_ms_per_action", "cpu ms/act"),
     ("lag_p95", "client lag p95"),
 ]
+STORM_COLUMNS = [
+    ("label", "run"),
+    ("storm_back", "back"),
+    ("storm_lost", "lost"),
+    ("storm_restart_s", "restart s"),
+    ("storm_p50_s", "back p50 s"),
+    ("storm_s", "all back s"),
+    ("storm_told_busy", "told busy"),
+    ("console_p50", "console p50"),
+    ("console_p95", "p95"),
+    ("console_max", "max"),
+]
 RATIO_KEYS = [k for k, _ in COLUMNS if k not in ("label", "connected", "persisted")]
+# The hostile scenario: bystanders' acks and a page fetched meanwhile, and what the flood achieved.
+HOSTILE_COLUMNS = [
+    ("label", "run"),
+    ("connected", "conn"),
+    ("ack_p50", "ack p50"),
+    ("ack_p95", "p95"),
+    ("ack_max", "max"),
+    ("ack_errors", "ack errors"),
+    ("dropped", "dropped"),
+    ("page_p50", "GET / p50"),
+    ("page_p95", "p95"),
+    ("page_max", "max"),
+    ("page_failures", "failed"),
+    ("flood_mb_s", "flood sent MB/s"),
+    ("flood_conns", "flood conns"),
+    ("flood_refused", "refused"),
+    ("flood_cpu_pct", "flood cpu %"),
+    ("burst_cpu_pct", "server cpu %"),
+]
+HOSTILE_RATIO_KEYS = ["ack_p50", "ack_p95", "ack_max", "page_p50", "page_p95", "page_max"]
 
 
 def csv(value: str, cast=str) -> list:
@@ -53,15 +91,21 @@ def csv(value: str, cast=str) -> list:
 
 def parse(argv):
     p = argparse.ArgumentParser(prog="python -m bench", description="Load harness: ours against a bare server.")
-    p.add_argument("--participants", type=lambda v: csv(v, int), default=[200, 2000])
+    p.add_argument("--participants", type=lambda v: csv(v, int), default=None,
+                   help="default: 200,2000 (hostile: 200)")
     p.add_argument("--votes", type=int, default=None, help="actions in the burst (default: one per participant)")
     p.add_argument("--window", type=float, default=10.0, help="seconds over which the burst is spread")
     p.add_argument("--modes", type=csv, default=["eventlet"], help="eventlet,gevent,threading")
     p.add_argument("--processes", type=lambda v: csv(v, int), default=[1], help="server processes, e.g. 1,2")
-    p.add_argument("--servers", type=csv, default=["ours", "bare"])
-    p.add_argument("--scenarios", type=csv, default=["poll"], help=f"of {sorted(SCENARIOS)}, e.g. poll,canvas")
+    p.add_argument("--servers", type=csv, default=["ours", "bare4", "bare"], help="ours, bare4 (coalescing), bare")
+    p.add_argument("--storm", action="store_true",
+                   help="after each poll run of ours: kill -9 with everyone connected, time until all are back")
+    p.add_argument("--scenarios", type=csv, default=["poll"], help=f"of {sorted(SCENARIOS)}, e.g. poll,canvas,board")
     p.add_argument("--client-procs", type=int, default=2)
     p.add_argument("--settle-timeout", type=float, default=20.0)
+    p.add_argument("--floods", type=csv, default=HOSTILE_FLOODS,
+                   help="hostile cases, flooders x frame bytes, e.g. 1x1024,20x61440")
+    p.add_argument("--wscost", action="store_true", help="also the cost of a received websocket byte (bench/wscost.py)")
     p.add_argument("--quick", action="store_true", help="200 participants, eventlet, one process")
     p.add_argument("--micro", action="store_true", help="also the per-vote cost at 100 and 100,000 stored votes")
     p.add_argument("--pages", action="store_true", help="also page render times with 100,000 stored events")
@@ -80,10 +124,12 @@ def parse(argv):
 
 def cases(args) -> list[dict]:
     out = []
-    for scenario, n in [(s, n) for s in args.scenarios for n in args.participants]:
-        for mode in args.modes:
+    sizes = {s: args.participants or ([200] if s == "hostile" else [200, 2000]) for s in args.scenarios}
+    for scenario, n in [(s, n) for s in args.scenarios for n in sizes[s]]:
+        floods = [_flood(f) for f in args.floods] if scenario == "hostile" else [None]
+        for mode, flood in [(m, f) for f in floods for m in args.modes]:
             for server in args.servers:
-                if server == "bare" and mode == "threading" and n > 1000:
+                if server.startswith("bare") and mode == "threading" and n > 1000:
                     # One OS thread per connection, each woken for every vote of everyone:
                     # the load average passed 500 and the machine stalled for everyone on it.
                     print(f"skipping bare threading n={n}: per-vote fan-out over {n} threads", flush=True)
@@ -101,35 +147,71 @@ def cases(args) -> list[dict]:
                             "client_procs": args.client_procs if n > 100 else 1,
                             "settle_timeout": args.settle_timeout,
                             "profile": args.profile,
+                            **({"flood": flood} if flood else {}),
+                            **({"storm": True} if args.storm and server == "ours" and scenario == "poll" else {}),
                         }
                     )
     return out
+
+
+# 0x0: the same run without flooders, to tell the flood from the machine.
+# 1x1024a: one participant (joined, authenticated) flooding invalid votes that ask for acks.
+HOSTILE_FLOODS = ["0x0", "1x1024", "1x8192", "1x61440", "20x1024", "20x8192", "20x61440", "1x1024a"]
+
+
+def _flood(spec: str) -> dict:
+    connections, size = spec.lower().split("x")
+    return {"connections": int(connections), "frame": int(size.rstrip("a")), "auth": size.endswith("a")}
+
+
+def _flood_label(flood: dict | None) -> str:
+    if not flood:
+        return ""
+    if not flood["connections"]:
+        return " no flood"
+    size = flood["frame"]
+    auth = " auth" if flood.get("auth") else ""
+    return f" {flood['connections']}x{size // 1024 if size >= 1024 else size}{'KB' if size >= 1024 else 'B'}{auth}"
 
 
 def flat(result: dict) -> dict:
     row = dict(result)
     via = " nginx" if result.get("via") else ""
     what = "" if result.get("scenario", "poll") == "poll" else f" {result['scenario']}"
+    what += _flood_label(result.get("flood"))
     row["label"] = f"{result['server']} {result['mode']} x{result['processes']}{via}{what} n={result['participants']}"
+    for q, v in (result.get("page_ms") or {}).items():
+        row[f"page_{q}"] = v
+    flood = result.get("flood_result") or {}
+    row["flood_mb_s"], row["flood_conns"], row["flood_refused"], row["flood_cpu_pct"] = (
+        flood.get("mb_per_s"), flood.get("connections"), flood.get("refused"), flood.get("cpu_pct"))
     for prefix, key in (("ack", "ack_ms"), ("rcv", "receipt_ms")):
         for q, v in (result.get(key) or {}).items():
             row[f"{prefix}_{q}"] = v
     row["final_s"] = result.get("final_after_last_s")
     row["lag_p95"] = (result.get("client_lag_ms") or {}).get("p95")
+    for q, v in (result.get("storm_console_ms") or {}).items():
+        row[f"console_{q}"] = v
     return row
 
 
-def ratio_rows(rows: list[dict]) -> list[dict]:
-    bare = {(r.get("scenario"), r["mode"], r["participants"]): r for r in rows if r["server"] == "bare"}
+def _key(r: dict) -> tuple:
+    return r.get("scenario"), r["mode"], r["participants"], _flood_label(r.get("flood"))
+
+
+def ratio_rows(rows: list[dict], keys=None) -> list[dict]:
+    """ours over each baseline, case by case."""
     out = []
-    for r in rows:
-        base = bare.get((r.get("scenario"), r["mode"], r["participants"]))
-        if r["server"] != "ours" or base is None:
-            continue
-        ratio = {"label": "  ours/bare" + r["label"][4:]}
-        for key in RATIO_KEYS:
-            ratio[key] = stats.ratio(r.get(key), base.get(key))
-        out.append(ratio)
+    for baseline in ("bare4", "bare"):
+        bare = {_key(r): r for r in rows if r["server"] == baseline}
+        for r in rows:
+            base = bare.get(_key(r))
+            if r["server"] != "ours" or base is None:
+                continue
+            ratio = {"label": f"  ours/{baseline}" + r["label"][4:]}
+            for key in keys or RATIO_KEYS:
+                ratio[key] = stats.ratio(r.get(key), base.get(key))
+            out.append(ratio)
     return out
 
 
@@ -200,11 +282,24 @@ def main(argv=None) -> int:
         from . import pages
 
         report["pages"] = pages.main()
+    if args.wscost:
+        from . import wscost
+
+        report["wscost"] = wscost.main([])
     report["load_after"] = os.getloadavg()
     through = report.get("nginx", {}).get("run")
     if through and "failed" not in through:
         report["runs"].append(through)
     rows = [flat(r) for r in report["runs"] if "failed" not in r]
+    hostile = [r for r in rows if r.get("flood")]
+    rows = [r for r in rows if not r.get("flood")]
+    if hostile:
+        print()
+        print("hostile: times in ms; ack = bystanders' votes; dropped = bystanders disconnected by the end of the "
+              "burst; GET / every 100 ms meanwhile; flood = what the flooders got through")
+        for r in hostile:
+            r["page_failures"] = (r.get("page_ms") or {}).get("failures")
+        print(stats.table(hostile + ratio_rows(hostile, HOSTILE_RATIO_KEYS), HOSTILE_COLUMNS))
     if rows:
         print()
         print(
@@ -212,6 +307,12 @@ def main(argv=None) -> int:
             "final s = last action to the last client seeing the final results"
         )
         print(stats.table(rows + ratio_rows(rows), COLUMNS))
+    storms = [r for r in rows if r.get("storm_back") is not None]
+    if storms:
+        print()
+        print("reconnect storm: kill -9 with everyone connected; s from the kill; console = a facilitator's "
+              "control acked meanwhile, ms")
+        print(stats.table(storms, STORM_COLUMNS))
     for r in report["runs"]:
         label = flat(r | {"final_after_last_s": None})["label"]
         if "failed" in r:

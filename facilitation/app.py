@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import config, db, errors, i18n, plugins, rendering, security, urls
-from .live import fanout
+from .live import fanout, inbound
 from .live.engine import Engine
 from .live.sockets import LiveNamespace
 
@@ -46,6 +46,7 @@ def create_app(test_config=None) -> Flask:
         cors_allowed_origins=app.config.get("SOCKET_ORIGINS") or None,
         manage_session=False,
     )
+    inbound.install(app, socketio.server)  # every inbound frame counted and checked before any handler
     if app.config["TRUSTED_PROXIES"]:
         # Outside the Socket.IO middleware, so live connections see the client's address too.
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -56,9 +57,9 @@ def create_app(test_config=None) -> Flask:
     app.extensions["facilitation.engine"] = engine
     socketio.on_namespace(LiveNamespace(engine))
 
-    from .views import admin, archive, auth, console, exercises, network, participant, people
+    from .views import admin, agendas, archive, auth, console, exercises, journey, network, participant, people
 
-    for module in (auth, admin, console, participant, archive, network, people, exercises):
+    for module in (auth, admin, agendas, console, participant, archive, network, journey, people, exercises):
         app.register_blueprint(module.bp)
     if not app.config["PRODUCTION"]:
         from .views import dev

@@ -110,9 +110,10 @@ def serve(host, port, async_mode, max_connections):
 
 
 def _serve(app, mode, host, port, max_connections):
-    from .live import quiet_gc
+    from .live import quiet_gc, websocket
 
     quiet_gc.start(app.extensions["socketio"])
+    websocket.tune(mode, app.config["SOCKET_MAX_MESSAGE"])  # fast unmasking, bounded messages (live/websocket.py)
     # Every mode listens on a socket made here: a backlog deep enough for a room joining at once
     # (eventlet's default is 50), and TCP_NODELAY, inherited by every accepted connection, so a
     # small ack written right after a push is not held back by Nagle's algorithm for 40 ms.
@@ -131,6 +132,7 @@ def _serve(app, mode, host, port, max_connections):
     if mode == "eventlet":
         import eventlet.wsgi
 
+        listener = websocket.guard(app, listener)  # a flooding address's retries closed at accept
         eventlet.wsgi.server(listener, app, max_size=max_connections, log_output=False)
     else:
         from gevent import pywsgi

@@ -24,6 +24,18 @@ DEFAULTS = {
     # these stop one machine's flood, not a crowded room.
     "SOCKET_RATE_PER_ADDRESS": (400, 2000),  # live events a second from one address, and burst
     "SOCKET_CONNECTIONS_PER_ADDRESS": 1000,  # sockets open at once from one address
+    # Participants' connections may take at most this share of a process's time (their connect
+    # handlers, over the last second); past it they are answered "busy, retry in N ms".
+    "SOCKET_ADMISSION_SHARE": 0.5,
+    # Every inbound frame of a live connection, valid or not (facilitation/live/inbound.py): past
+    # these the connection is closed. Well above what a person's browser sends.
+    "SOCKET_INBOUND_MESSAGES": (20, 100),  # frames a second per connection, and burst
+    "SOCKET_INBOUND_BYTES": (64 * 1024, 512 * 1024),  # bytes a second per connection, and burst
+    "SOCKET_UNAUTHENTICATED_BUDGET": (10, 16 * 1024),  # frames and bytes before the connect is accepted
+    "SOCKET_AUTH_DEADLINE": 10,  # seconds a connection has to authenticate
+    "SOCKET_PENDING_PER_ADDRESS": 100,  # connections not yet authenticated open at once from one address
+    "SOCKET_MALFORMED_LIMIT": 10,  # malformed or reserved frames per connection before it is closed
+    "SOCKET_PENALTY_SECONDS": 10,  # an address whose connection was closed for flooding waits this long
     "TRUSTED_PROXIES": 0,  # reverse proxies in front (nginx: 1): client addresses from X-Forwarded-For
     "RETENTION_DAYS": 365,  # `facilitation purge` pseudonymises participants of meetings older than this
     "PUBLIC_URL": None,  # base of join links when behind a proxy

@@ -230,3 +230,22 @@ def m006_network_link_secrets(db):
     """The secret of a network link, encrypted (see ``linkseal``), so it can be shown again.
     Links issued before this have none: the facilitator issues a new one to see it."""
     run_script(db, "ALTER TABLE network_links ADD COLUMN secret_sealed TEXT;")
+
+
+@core()
+def m007_agenda_templates(db):
+    """Agendas kept to be used again: each item an exercise type and its configuration (JSON), so
+    a template naming an exercise that is not installed stays whole and shows that item as such."""
+    run_script(
+        db,
+        """
+        CREATE TABLE agenda_templates (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            items TEXT NOT NULL DEFAULT '[]',
+            created_by INTEGER REFERENCES facilitators(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        );
+        """
+    )

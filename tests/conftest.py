@@ -8,6 +8,14 @@ from facilitation import artifacts
 from facilitation.api.testing import *  # noqa: F403 (app, db, seeded, sockets, login...)
 from facilitation.api.testing import PASSWORD, act, built_app, control, received  # noqa: F401 (named by the tests)
 
+
+def pytest_sessionfinish(session, exitstatus):
+    """No server process outlives the suite, whatever a fixture did (see ``liveserver.RUNNING``)."""
+    from .liveserver import stop_all
+
+    stop_all()
+
+
 # The demo's agenda: four polls in the meeting, one in the other meeting.
 POLLS = [
     ("single", "poll", {"title": "Q1", "kind": "single", "options": ["A", "B", "C"], "hide_results": True}, "meeting"),

@@ -9,6 +9,7 @@ is what a person runs. It can be SIGKILLed and started again on the same databas
 
 from __future__ import annotations
 
+import atexit
 import http.cookiejar
 import json
 import os
@@ -150,6 +151,7 @@ class LiveServer:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        RUNNING.add(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -175,6 +177,7 @@ class LiveServer:
 
     def stop(self) -> None:
         """A clean stop (SIGTERM), then SIGKILL if it lingers."""
+        RUNNING.discard(self)
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)
@@ -188,6 +191,24 @@ class LiveServer:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+# Every server started and not stopped yet: stopped when the test session (or the process) ends,
+# whatever happened in the fixture that started it (a fixture failing before its `yield` never
+# reaches its teardown).
+RUNNING: set[LiveServer] = set()
+
+
+def stop_all() -> None:
+    for server in list(RUNNING):
+        try:
+            server.stop()
+        except Exception:  # the session is ending: kill what is left, report nothing
+            if server.process is not None and server.process.poll() is None:
+                os.killpg(server.process.pid, signal.SIGKILL)
+
+
+atexit.register(stop_all)
 
 
 def start_demo_server(instance: Path, env: dict | None = None) -> LiveServer:

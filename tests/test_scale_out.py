@@ -7,6 +7,7 @@ either process. Real processes (``facilitation serve``), a real redis-server.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import time
@@ -88,6 +89,13 @@ def _wait(condition, timeout=10.0):
 
 @pytest.fixture
 def cluster(tmp_path):
+    with two_processes(tmp_path) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def two_processes(tmp_path):
+    """Two `facilitation serve` processes on one database and one Redis, and what was seeded."""
     database = tmp_path / "shared.db"
     app = create_app({"DATABASE": str(database), "SECRET_KEY": SECRET})
     with borrowed(app) as db:
@@ -108,6 +116,7 @@ def cluster(tmp_path):
     try:
         servers = start_ours(tmp_path, database, "eventlet", processes=2, message_queue=redis.url, secret=SECRET)
         yield {
+            "database": str(database),
             "urls": servers.urls,
             "meeting": meeting,
             "item": item,

@@ -1,6 +1,6 @@
 """The production entry point (``gunicorn -k eventlet -w 1 wsgi:app``) builds the app
 the way ``facilitation serve`` does: patched first, password checks off the event loop,
-full garbage collections left to quiet moments."""
+full garbage collections left to quiet moments, the websocket layer tuned."""
 
 import os
 import subprocess
@@ -11,9 +11,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = (
-    "import gc, wsgi; from facilitation import offload; "
+    "import gc, wsgi; from facilitation import offload; from facilitation.live import websocket; "
     "print(type(wsgi.app).__name__, wsgi.app.config['PRODUCTION'], wsgi.app.config['ASYNC_MODE'], "
-    "offload._runner is not None, gc.get_threshold()[2] > 2**30, gc.get_freeze_count() > 0)"
+    "offload._runner is not None, gc.get_threshold()[2] > 2**30, gc.get_freeze_count() > 0, "
+    "websocket.TUNED == {wsgi.app.config['ASYNC_MODE']})"
 )
 
 
@@ -28,7 +29,7 @@ def run_wsgi(tmp_path, **env):
 def test_wsgi_builds_a_production_app_for_the_async_server(tmp_path, mode):
     done = run_wsgi(tmp_path, FACILITATION_SECRET_KEY="s" * 64, FACILITATION_ASYNC_MODE=mode)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["Flask", "True", mode, "True", "True", "True"]
+    assert done.stdout.split() == ["Flask", "True", mode, "True", "True", "True", "True"]
 
 
 def test_wsgi_refuses_to_start_without_a_secret(tmp_path):

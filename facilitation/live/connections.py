@@ -60,6 +60,10 @@ class Connections:
     def __len__(self) -> int:
         return len(self._by_sid)
 
+    def __iter__(self):
+        """The socket ids, as they are now."""
+        return iter(list(self._by_sid))
+
     def of_meeting(self, meeting_id, role: str | None = None) -> list[Connection]:
         return [c for c in list(self._by_sid.values())
                 if c.meeting_id == meeting_id and (role is None or c.role == role)]

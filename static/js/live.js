@@ -62,8 +62,11 @@
       this.socket = io({
         auth: (cb) => cb(Object.assign({ meeting: this.meeting, role: this.role, since: this.seq },
           options.auth ? options.auth() : {})),
-        reconnectionDelay: 500,
-        reconnectionDelayMax: 4000,
+        // After a server restart everyone reconnects: spread the first tries over about a second
+        // and the later ones more, so the crowd does not knock all at once.
+        reconnectionDelay: 600,
+        reconnectionDelayMax: 5000,
+        randomizationFactor: 0.9,
       });
       this.socket.on("connect", () => {
         this.retriedAfterServerClose = false;
@@ -80,6 +83,15 @@
         }
       });
       this.socket.on("connect_error", (err) => {
+        // The server is busy (everyone reconnecting after a restart): try again when it says,
+        // give or take half, so the crowd spreads out.
+        const busy = err && err.data && err.data.code === "busy";
+        if (busy) {
+          this.setStatus("reconnecting");
+          const wait = Number(err.data.retry_ms) || 1000;
+          setTimeout(() => this.socket.connect(), wait * (0.5 + Math.random()));
+          return;
+        }
         // A refusal by the server is final (the socket stops retrying); a network error is not.
         if (this.socket.active) this.setStatus("reconnecting");
         else this.refuse(err && err.message);
@@ -226,11 +238,37 @@
       return;
     }
     try {
-      renderer[audience](root, item, ctx);
+      keepingWhatIsTyped(root, () => renderer[audience](root, item, ctx));
     } catch (err) {
       // One exercise's script failing must not take the page down.
       root.replaceChildren(el("p", { class: "notice", role: "status", text: t("unknown_exercise") }));
       console.error(err);
+    }
+  }
+
+  /* Live pushes redraw an exercise while people type in it: what they typed in a field (found
+     again by its id), the focus and the caret stay where they were, so a results push never
+     wipes half an answer or sends the next keystrokes nowhere. */
+  const TYPED = ["checkbox", "radio", "hidden", "submit", "button", "file"];
+  function keepingWhatIsTyped(root, render) {
+    const active = document.activeElement;
+    const focus = active && active !== root && root.contains(active) && active.id ? active : null;
+    const caret = focus && typeof focus.selectionStart === "number" ? [focus.selectionStart, focus.selectionEnd] : null;
+    const drafts = [...root.querySelectorAll("input[id], textarea[id]")]
+      .filter((f) => !TYPED.includes(f.type) && f.value !== f.defaultValue)
+      .map((f) => [f.id, f.value]);
+    render();
+    const find = (id) => root.querySelector("#" + CSS.escape(id));
+    for (const [id, value] of drafts) {
+      const field = find(id);
+      if (field && !field.disabled && field.value === field.defaultValue) field.value = value;
+    }
+    if (focus) {
+      const field = find(focus.id);
+      if (field && !field.disabled && document.activeElement !== field) {
+        field.focus({ preventScroll: true });
+        if (caret) try { field.setSelectionRange(caret[0], caret[1]); } catch (e) { /* not a text field */ }
+      }
     }
   }
 

@@ -48,8 +48,6 @@
   function participant(root, item, ctx) {
     const view = item.view;
     const answer = item.personal ? item.personal.answer : null;
-    const draftInput = root.querySelector("input.poll-open");
-    const draft = draftInput && root.dataset.item === String(item.id) ? draftInput.value : null;
     const open = item.status === "open";
     const status = el("p", { class: "poll-status", role: "status", "aria-live": "polite" });
     const parts = [];
@@ -97,8 +95,8 @@
       }
     } else {
       const input = el("input", {
-        type: "text", class: "poll-open", maxlength: "60", "aria-label": s("write"), placeholder: s("write"), dir: "auto",
-        disabled: !open, value: draft !== null ? draft : answer || "",
+        type: "text", id: "poll-open-" + item.id, class: "poll-open", maxlength: "60", "aria-label": s("write"),
+        placeholder: s("write"), dir: "auto", disabled: !open, value: answer || "",
       });
       const form = el("form", {
         class: "inline-row", onsubmit: (e) => {
@@ -114,7 +112,6 @@
     parts.push(status);
     if (view.results) parts.push(el("section", { class: "results" }, bars(view, view.results), totalLine(view.results)));
     else if (item.status !== "pending") parts.push(el("p", { class: "muted", text: s("results_hidden") }));
-    root.dataset.item = String(item.id);
     root.replaceChildren(...parts);
   }
 
