@@ -28,12 +28,15 @@ install: $(STAMP) vendor translations
 
 # Browser libraries come from the npm registry through package-lock.json.
 # socket.io-client for every live page; SortableJS for drag-and-drop lists that work on touch too
-# (the obstacle board's clusters, the ranking), exposed to exercises' browser modules as window.Sortable.
+# (the obstacle board's clusters, the ranking), exposed to exercises' browser modules as window.Sortable;
+# the dagre graph layout for the squad canvas's map, into the squad plugin's own static files.
+SQUAD_VENDOR := plugins/squad/facilitation_squad/static/vendor
 vendor: static/vendor/.copied
 static/vendor/.copied: package-lock.json
 	npm ci --no-audit --no-fund --silent
-	mkdir -p static/vendor
+	mkdir -p static/vendor $(SQUAD_VENDOR)
 	cp node_modules/socket.io-client/dist/socket.io.min.js node_modules/sortablejs/Sortable.min.js static/vendor/
+	cp node_modules/@dagrejs/dagre/dist/dagre.min.js node_modules/@dagrejs/dagre/dist/dagre.min.js.LEGAL.txt $(SQUAD_VENDOR)/
 	touch $@
 
 # Catalogs: `make messages` extracts every string and updates the .po files, the core's and
@@ -97,7 +100,7 @@ bench-hostile: install
 	$(BIN)/python -m bench --scenarios hostile --wscost
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor test-artifacts bench/results
+	rm -rf $(VENV) node_modules static/vendor $(SQUAD_VENDOR) test-artifacts bench/results
 
 # The demo's data: database, demo password, development secret (make run makes them again).
 reset:

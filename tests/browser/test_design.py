@@ -260,7 +260,7 @@ def test_an_open_tab_of_a_revoked_link_says_so_and_its_actions_fail_at_once(live
     # A role added now fails at once with that explanation (not 48 s later with "check your connection").
     team.locator(".squad-tab").nth(2).click()
     form = team.locator("form.squad-add[data-kind=role]").last
-    form.locator("input[name=title]").fill("Educatore di strada")
+    form.locator("[name=title]").fill("Educatore di strada")
     form.locator("button[type=submit]").click()
     expect(team.locator(".squad-status")).to_contain_text("revocato", timeout=8_000)
 

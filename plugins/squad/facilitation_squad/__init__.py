@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from facilitation.api import hookimpl, translations_folder
 
+from . import journey
 from .exercise import Squad
 from .render import render_archive
 from .views import archive_section, bp
@@ -33,3 +34,8 @@ def register_translations():
 @hookimpl
 def network_archive_sections(network_id, viewer, access):
     return [archive_section(access)]
+
+
+@hookimpl
+def network_journey_sections(network_id, viewer, access):
+    return journey.section(network_id, access)

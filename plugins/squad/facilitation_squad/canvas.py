@@ -9,7 +9,9 @@ versions, exports and comparisons use: live items only, in creation order.
 
 from __future__ import annotations
 
-SCHEMA = "facilitation.squad/1"
+SCHEMA = "facilitation.squad/2"
+# Version 1 had no positions on the map; it reads as version 2 with every role still to be laid out.
+SCHEMAS = ("facilitation.squad/1", SCHEMA)
 
 # kind -> (key prefix, editable text fields with their length limits, step)
 KINDS = {
@@ -31,6 +33,9 @@ PREFIX_KIND = {KINDS[k][0]: k for k in KINDS if k not in SINGLETONS}
 MAX_ITEMS = {"strategy": 40, "objective": 200, "role": 80, "interaction": 300}
 # Deleted items stay restorable as tombstones; all of a kind, deleted or not, stay under this many times the limit.
 MAX_WITH_DELETED = 2
+# Where a role sits on the map: the centre of its box, in map units (a CSS pixel at the map's own size).
+MAX_COORD = 10_000
+POSITION = ("x", "y", "pinned")
 
 
 def key_of(kind: str, item_id: str | None = None) -> str:
@@ -53,6 +58,14 @@ def _ordered(units: dict, prefix: str) -> list[dict]:
     return sorted(found, key=lambda u: (u.get("at", 0), u["id"]))
 
 
+def position(unit: dict) -> dict:
+    """A role's place on the map, if it has one: ``x``, ``y`` and ``pinned`` (placed by a person,
+    so the automatic layout leaves it where it is)."""
+    if type(unit.get("x")) is not int or type(unit.get("y")) is not int:  # noqa: E721 (a bool is no place)
+        return {}
+    return {"x": unit["x"], "y": unit["y"], "pinned": bool(unit.get("pinned"))}
+
+
 def canvas_of(units: dict) -> dict:
     """The canvas document of a state's units (``units`` maps keys to units)."""
     strategies = _ordered(units, "s:")
@@ -72,7 +85,7 @@ def canvas_of(units: dict) -> dict:
         "roles": [
             {"id": r["id"], "title": r.get("title", ""), "organisation": r.get("organisation", ""),
              "profession": r.get("profession", ""),
-             "manages": [sid for sid in r.get("manages", []) if sid in strategy_ids]}
+             "manages": [sid for sid in r.get("manages", []) if sid in strategy_ids], **position(r)}
             for r in roles],
         "interactions": [
             {"id": i["id"], "source": i.get("source", ""), "target": i.get("target", ""),
@@ -101,7 +114,8 @@ def units_of(canvas: dict) -> dict:
     for r in canvas.get("roles", []):
         at += 1
         units["r:" + r["id"]] = unit("role", r["id"], at, title=r["title"], organisation=r.get("organisation", ""),
-                                     profession=r.get("profession", ""), manages=list(r.get("manages", [])))
+                                     profession=r.get("profession", ""), manages=list(r.get("manages", [])),
+                                     **position(r))
     for i in canvas.get("interactions", []):
         at += 1
         units["i:" + i["id"]] = unit("interaction", i["id"], at, source=i["source"], target=i["target"],

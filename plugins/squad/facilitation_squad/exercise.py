@@ -23,24 +23,37 @@ from facilitation.api import (
 )
 from facilitation.api import lazy_gettext as _l
 
+from . import analysis
 from .canvas import (
     KINDS,
+    MAX_COORD,
     MAX_ITEMS,
     MAX_WITH_DELETED,
     REFERENCES,
     SCHEMA,
+    SCHEMAS,
     SINGLETONS,
     alive,
     canvas_of,
     checks,
     key_of,
     kind_of,
+    units_of,
 )
 
 EDITORS = frozenset({"participant", "facilitator"})
 ITEM_KINDS = tuple(k for k in KINDS if k not in SINGLETONS)
 # The core's reserved key of a seeded space (docs/plugins.md): present once a team started.
 START_KEY = "@start"
+# Where the team's T0 figures are kept in its state (``{"figures": ...}``, or ``{"figures": None}`` when
+# the canvas started from a version saved before versions carried them).
+T0_KEY = "t0"
+# Texts an item cannot be without: clearing one is refused with the reason.
+REQUIRED = {
+    ("strategy", "title"): _l("A strategy needs a title: write one, or delete the strategy."),
+    ("objective", "text"): _l("An objective needs some text: write it, or delete the objective."),
+    ("role", "title"): _l("A role needs a title: write one, or delete the role."),
+}
 STEP_HELP = {
     1: _l("Start from the needs your network has found, then write one change goal coherent with them: "
           "the change you want to see in your territory."),
@@ -50,6 +63,15 @@ STEP_HELP = {
     4: _l("How must the roles interact? Draw the flows between them: who talks to whom, about what, "
           "through which channel and how often."),
 }
+
+
+def ungettext(singular: str, plural: str) -> dict:
+    """Both forms of a plural string as translated, placeholders kept for the browser to fill
+    (``one`` and ``other``: the forms of Italian and English). Extracted like ``ngettext``."""
+    from flask_babel import get_translations
+
+    found = get_translations()
+    return {"one": found.ungettext(singular, plural, 1), "other": found.ungettext(singular, plural, 2)}
 
 
 class Squad(Exercise):
@@ -74,7 +96,7 @@ class Squad(Exercise):
         "edit": ActionSpec([Field("kind", "choice", required=True, choices=tuple(KINDS)),
                             Field("id", "id"),
                             Field("field", "text", required=True, max_length=40),
-                            Field("value", "json", required=True),
+                            Field("value", "json", default=""),
                             Field("base", "int", default=0, min=0)], roles=EDITORS, rate="edit"),
         "delete": ActionSpec([Field("kind", "choice", required=True, choices=ITEM_KINDS),
                               Field("id", "id", required=True)], roles=EDITORS, rate="edit"),
@@ -82,6 +104,10 @@ class Squad(Exercise):
                                Field("id", "id", required=True)], roles=EDITORS, rate="edit"),
         "manage": ActionSpec([Field("role", "id", required=True), Field("strategy", "id", required=True),
                               Field("on", "bool", default=True)], roles=EDITORS, rate="edit"),
+        "move": ActionSpec([Field("id", "id", required=True), Field("x", "int", required=True, min=0, max=MAX_COORD),
+                            Field("y", "int", required=True, min=0, max=MAX_COORD)], roles=EDITORS, rate="edit"),
+        "place": ActionSpec([Field("positions", "json", required=True), Field("all", "bool", default=False)],
+                            roles=EDITORS, rate="edit"),
         "focus": ActionSpec([Field("target", "text", default="", max_length=80)], roles=EDITORS, rate="edit"),
         "save": ActionSpec([], roles=EDITORS, rate="vote"),
         "set_step": ActionSpec([Field("step", "int", required=True, min=0, max=4)],
@@ -92,11 +118,13 @@ class Squad(Exercise):
         return config.get("title") or str(self.title)
 
     def start_state(self, config: dict, previous: dict | None) -> dict:
-        if config.get("start") == "blank" or not previous or previous.get("schema") != SCHEMA:
+        if not previous or previous.get("schema") not in SCHEMAS:
             return {}
-        from .canvas import units_of
-
-        return units_of(previous["canvas"])
+        # T0's figures travel from version to version; a version saved before they did leaves them unknown.
+        start = {T0_KEY: {"figures": (previous.get("t0") or {}).get("figures")}}
+        if config.get("start") == "blank":
+            return start
+        return {**units_of(previous["canvas"]), **start}
 
     def workspace_config(self) -> dict:
         return {"start": "latest"}
@@ -154,9 +182,25 @@ class Squad(Exercise):
         changes[key] = unit
         broadcast_ops.append({"key": key, "unit": unit})
 
-    def _outcome(self, changes, ops, reply=None, **extra) -> Outcome:
+    def _outcome(self, changes, ops, reply=None, state: State | None = None, **extra) -> Outcome:
+        """Broadcast the changed units to the team; with ``state``, the change alters the map or the
+        strategies, and the team's network figures (and how they changed since T0) come with it."""
         data = {"ops": ops, **extra}
+        if state is not None:
+            data.update(self._figures(state, changes))
         return Outcome(changes=changes, broadcast=[(TEAM, data)], reply={"ops": ops, **(reply or {})})
+
+    def _figures(self, state: State, changes: dict | None = None, units: dict | None = None) -> dict:
+        units = dict(self.units(state) if units is None else units)
+        for key, unit in (changes or {}).items():
+            if kind_of(key) is None:
+                continue
+            if unit is None:
+                units.pop(key, None)
+            else:
+                units[key] = unit
+        found = analysis.figures(canvas_of(units))
+        return {"figures": found, "since_t0": analysis.since((state.get(T0_KEY) or {}).get("figures"), found)}
 
     def _do_add(self, state: State, action: Action, actor: Actor) -> Outcome:
         kind, item_id, fields = action.payload["kind"], action.payload["id"], action.payload["fields"] or {}
@@ -174,6 +218,9 @@ class Squad(Exercise):
             unit[name] = self._clean_text(kind, name, value)
             unit["m"][name] = 1
             unit["by"][name] = self._by(actor)
+        for (required_kind, name), message in REQUIRED.items():
+            if required_kind == kind and not unit.get(name):
+                raise ActionError("required", message, field=name)
         for name, prefix in REFERENCES.get(kind, {}).items():
             ref = fields.get(name)
             if not isinstance(ref, str) or not alive(state.get(prefix + ref)):
@@ -184,7 +231,7 @@ class Squad(Exercise):
         changes, ops = {}, []
         self._put(changes, ops, key, unit)
         self._authors(state, actor, changes)
-        return self._outcome(changes, ops)
+        return self._outcome(changes, ops, state=state)
 
     def _do_edit(self, state: State, action: Action, actor: Actor) -> Outcome:
         p = action.payload
@@ -205,6 +252,8 @@ class Squad(Exercise):
                 raise ActionError("gone", _l("What this item points to was deleted."), field=field)
         else:
             value = self._clean_text(kind, field, p["value"])
+            if not value and (kind, field) in REQUIRED:
+                raise ActionError("required", REQUIRED[(kind, field)], key=key, field=field)
         old = unit.get(field, "")
         if old == value:
             return Outcome(reply={"unchanged": True, "v": unit["v"]})
@@ -229,7 +278,9 @@ class Squad(Exercise):
         self._put(changes, ops, key, new)
         self._authors(state, actor, changes)
         extra = {"conflict": conflict} if conflict else {}
-        return self._outcome(changes, ops, reply=extra, **extra)
+        # Pointing an interaction at other roles changes the map: its figures come with it.
+        return self._outcome(changes, ops, reply=extra, state=state if field in REFERENCES.get(kind, {}) else None,
+                             **extra)
 
     def _do_delete(self, state: State, action: Action, actor: Actor) -> Outcome:
         kind, item_id = action.payload["kind"], action.payload["id"]
@@ -248,7 +299,7 @@ class Squad(Exercise):
                 if alive(objective) and objective.get("strategy") == item_id:
                     self._put(changes, ops, k, {**objective, "del": True, "v": objective["v"] + 1, "with": key})
         self._authors(state, actor, changes)
-        return self._outcome(changes, ops)
+        return self._outcome(changes, ops, state=state)
 
     def _do_restore(self, state: State, action: Action, actor: Actor) -> Outcome:
         kind, item_id = action.payload["kind"], action.payload["id"]
@@ -268,7 +319,7 @@ class Squad(Exercise):
                 if other.get("del") and other.get("with") == key:
                     self._put(changes, ops, k, self._revive(other))
         self._authors(state, actor, changes)
-        return self._outcome(changes, ops)
+        return self._outcome(changes, ops, state=state)
 
     def _revive(self, unit: dict) -> dict:
         return {k: v for k, v in unit.items() if k not in ("del", "del_by", "with")} | {"v": unit["v"] + 1}
@@ -288,7 +339,51 @@ class Squad(Exercise):
         changes, ops = {}, []
         self._put(changes, ops, key, {**role, "manages": manages, "v": role["v"] + 1})
         self._authors(state, actor, changes)
+        return self._outcome(changes, ops, state=state)
+
+    def _do_move(self, state: State, action: Action, actor: Actor) -> Outcome:
+        """A person puts a role somewhere on the map (dragged, or moved with the arrow keys): it stays
+        there, whatever the automatic layout does with the others."""
+        p = action.payload
+        key = "r:" + p["id"]
+        role = self._live(state, key, _l("Someone deleted this role in the meantime."))
+        if (role.get("x"), role.get("y"), role.get("pinned")) == (p["x"], p["y"], True):
+            return Outcome(reply={"unchanged": True, "v": role["v"]})
+        changes, ops = {}, []
+        self._put(changes, ops, key, {**role, "x": p["x"], "y": p["y"], "pinned": True, "v": role["v"] + 1})
+        self._authors(state, actor, changes)
         return self._outcome(changes, ops)
+
+    def _do_place(self, state: State, action: Action, actor: Actor) -> Outcome:
+        """The layout library's positions for the roles nobody placed by hand (``all``: for every role,
+        when someone asks to rearrange the map). An automatic layout is nobody's work: it makes no one
+        an author, and a workspace it touches does not count as holding unsaved changes."""
+        positions, everything = action.payload["positions"], action.payload["all"]
+        if not isinstance(positions, dict) or len(positions) > MAX_ITEMS["role"]:
+            raise ActionError("invalid", _l("The positions are not valid."))
+        for role_id, point in positions.items():
+            if (not isinstance(role_id, str) or not 1 <= len(role_id) <= 64
+                    or not all(c.isascii() and (c.isalnum() or c in "-_") for c in role_id)
+                    or not isinstance(point, list) or len(point) != 2
+                    or not all(type(v) is int and 0 <= v <= MAX_COORD for v in point)):  # noqa: E721 (no bools)
+                raise ActionError("invalid", _l("The positions are not valid."))
+        changes, ops = {}, []
+        for role_id, (x, y) in positions.items():
+            role = state.get("r:" + role_id)
+            # A role deleted meanwhile, or placed by hand, keeps what it has.
+            if not alive(role) or (role.get("pinned") and not everything):
+                continue
+            if (role.get("x"), role.get("y"), bool(role.get("pinned"))) == (x, y, False):
+                continue
+            placed = {k: v for k, v in role.items() if k != "pinned"}
+            self._put(changes, ops, "r:" + role_id, {**placed, "x": x, "y": y, "v": role["v"] + 1})
+        if not changes:
+            return Outcome(reply={"unchanged": True})
+        if everything:
+            self._authors(state, actor, changes)
+        outcome = self._outcome(changes, ops)
+        outcome.presence = not everything
+        return outcome
 
     def _do_focus(self, state: State, action: Action, actor: Actor) -> Outcome:
         target = action.payload["target"] or None
@@ -306,8 +401,10 @@ class Squad(Exercise):
 
     def _do_save(self, state: State, action: Action, actor: Actor) -> Outcome:
         data = self._version(state, "saved", actor)
-        return Outcome(archive=data, broadcast=[(TEAM, {"saved": {"by": actor.name, "at": action.at}})],
-                       reply={"saved": True})
+        # The first version a canvas saves is its network's T0, for every later one.
+        changes = {T0_KEY: data["t0"]} if state.get(T0_KEY) is None and "t0" in data else {}
+        return Outcome(changes=changes, archive=data,
+                       broadcast=[(TEAM, {"saved": {"by": actor.name, "at": action.at}})], reply={"saved": True})
 
     def _do_set_step(self, state: State, action: Action, actor: Actor) -> Outcome:
         if state.scope:
@@ -323,16 +420,23 @@ class Squad(Exercise):
         return {k: v for k, v in state.items() if kind_of(k) is not None}
 
     def _version(self, state: State, reason: str, actor: Actor | None = None) -> dict:
-        units = self.units(state)
-        return {"schema": SCHEMA, "canvas": canvas_of(units), "reason": reason,
+        canvas = canvas_of(self.units(state))
+        data = {"schema": SCHEMA, "canvas": canvas, "reason": reason,
                 "authors": sorted(set((state.get("authors") or {}).values())),
                 "saved_by": actor.name if actor else None}
+        t0 = state.get(T0_KEY)
+        if t0 is None and not (state.get(START_KEY) or {}).get("artifact"):
+            t0 = {"figures": analysis.figures(canvas)}  # nothing before it: this version is the network's T0
+        if t0 and t0.get("figures"):
+            data["t0"] = {"figures": t0["figures"]}
+        return data
 
     def view(self, state: State, audience: str, actor: Actor | None = None) -> dict:
         units = self.units(state)
         return {"units": units, "step": (state.shared.get("step") or {}).get("step", 0),
                 "editing": {k[2:]: v for k, v in state.prefix("f:").items()},
-                "checks": checks(units), "authors": sorted(set((state.get("authors") or {}).values()))}
+                "checks": checks(units), "authors": sorted(set((state.get("authors") or {}).values())),
+                **self._figures(state, units=units)}
 
     def summary(self, state: State) -> dict:
         canvas = canvas_of(self.units(state))
@@ -346,24 +450,83 @@ class Squad(Exercise):
         return self._version(state, "closed")
 
     def client_strings(self) -> dict:
+        def plural(key, forms):
+            return {key + "_one": forms["one"], key + "_other": forms["other"]}
+
         return {
             "step1": _l("Goal"), "step2": _l("Strategies"), "step3": _l("Roles"), "step4": _l("Interactions"),
             "help1": STEP_HELP[1], "help2": STEP_HELP[2], "help3": STEP_HELP[3], "help4": STEP_HELP[4],
             "needs": _l("Needs the network has found"), "goal": _l("Change goal"),
             "strategy": _l("Strategy"), "objective": _l("Specific objective"),
+            "new_strategy": _l("New strategy"), "new_objective": _l("New specific objective"),
             "add_strategy": _l("Add a strategy"), "add_objective": _l("Add an objective"),
             "add_role": _l("Add a role"), "add_interaction": _l("Add an interaction"),
+            "add_required_strategy": _l("Write the strategy's title first."),
+            "add_required_objective": _l("Write the objective first."),
+            "add_required_role": _l("Write the role's title first."),
+            "add_required_interaction": _l("Write what flows between the two roles first."),
+            "required_strategy": REQUIRED[("strategy", "title")], "required_objective": REQUIRED[("objective", "text")],
+            "required_role": REQUIRED[("role", "title")],
             "role_title": _l("Role"), "organisation": _l("Organisation"), "profession": _l("Profession"),
             "manages": _l("Manages"), "from": _l("From"), "to": _l("To"), "what": _l("What flows"),
             "channel": _l("Channel"), "frequency": _l("How often"), "delete": _l("Delete"),
             "undo": _l("Undo"), "deleted": _l("Deleted"), "restore": _l("Restore"),
             "map": _l("Interaction map"), "checks": _l("Checks"), "no_checks": _l("No open points."),
+            "map_node": _l("role on the map"), "map_move_keys": _l("The arrow keys move it (with Shift, further)."),
+            "map_scroll": _l("Interaction map (scroll to see all of it)"),
+            "map_empty_short": _l("No roles on the map yet."),
+            "map_empty": _l("No roles yet. Add the roles in step 3: they appear here, and you draw an interaction by "
+                            "dragging from one role's arrow to another role."),
+            "go_roles": _l("Go to step 3: Roles"),
+            "map_hint": _l("Drag a role to move it. Drag from its arrow (→) to another role to draw an interaction, "
+                           "then describe it. With the keyboard: Tab to a role and move it with the arrow keys; add "
+                           "interactions with the form of step 4."),
+            "map_hint_move": _l("Drag a role to move it. With the keyboard: Tab to a role and move it with the arrow "
+                                "keys."),
+            "rearrange": _l("Rearrange the map"), "layout_failed": _l("The map could not be arranged: reload the page."),
+            "links": _l("Who talks to whom"), "no_links": _l("No interaction yet."),
+            "not_described": _l("not described yet"),
+            "figures": _l("Network figures"), "no_figures": _l("No figures yet: add roles and their interactions."),
+            "role_figures": _l("Connections and betweenness of each role"), "partners": _l("Connections"),
+            "betweenness": _l("Betweenness"),
+            "betweenness_help": _l("Connections: how many other roles a role is in contact with, either way. "
+                                   "Betweenness: the share of the pairs of other roles whose shortest connection "
+                                   "passes through it, from 0 to 1."),
+            "since_t0": _l("Since T0:"), "no_change_t0": _l("no change."),
+            "since_t0_caption": _l("How the figures changed since T0 (the network's first version)"),
+            "figure": _l("Figure"), "now": _l("Now"), "changed": _l("changed"),
+            "contacts_of": _l("Connections of %(role)s"),
+            **{"fig_" + k: v for k, v in analysis.figure_labels().items()},
+            "hub": _l("%(role)s is a hub: in contact with %(n)s of the other %(others)s roles."),
+            "only_link": _l("%(role)s is the only link between %(a)s and %(b)s."),
+            "only_link_sides": _l("%(role)s is the only link between %(a)s on one side and %(b)s on the other."),
+            "channel_short": _l("channel:"), "frequency_short": _l("how often:"),
+            "only_link_groups": _l("Without %(role)s, the roles in contact would split into %(n)s groups: %(groups)s."),
+            "bottleneck": _l("%(share)s of the shortest connections between the other roles pass through %(role)s."),
+            "density": _l("Density %(value)s: %(flows)s of the %(possible)s possible flows between the %(roles)s "
+                          "roles exist."),
+            "groups": _l("The roles in contact form %(n)s separate groups."),
+            **plural("isolated", ungettext("No interaction with the other roles: %(names)s.",
+                                           "No interaction with the other roles: %(names)s.")),
+            **plural("unmanaged", ungettext("No role manages the strategy %(names)s.",
+                                            "No role manages the strategies %(names)s.")),
+            **plural("without_objectives", ungettext("The strategy %(names)s has no specific objective.",
+                                                     "The strategies %(names)s have no specific objective.")),
+            **plural("reciprocity", ungettext(
+                "Reciprocity %(value)s: %(mutual)s of the %(num)s flow between roles has a flow back.",
+                "Reciprocity %(value)s: %(mutual)s of the %(num)s flows between roles have a flow back.")),
+            **plural("more", ungettext("%(num)s more", "%(num)s more")),
+            **plural("more_figures", ungettext("And %(num)s more figure in the team's canvas.",
+                                               "And %(num)s more figures in the team's canvas.")),
+            **plural("count_strategies", ungettext("%(num)s strategy", "%(num)s strategies")),
+            **plural("count_roles", ungettext("%(num)s role", "%(num)s roles")),
+            **plural("count_interactions", ungettext("%(num)s interaction", "%(num)s interactions")),
             "strategy_without_objective": _l("Strategy without objectives"),
             "strategy_unmanaged": _l("Strategy that no role manages"),
             "role_without_interaction": _l("Role without interactions"),
             "interaction_to_deleted_role": _l("Interaction with a deleted role"),
             "conflict": _l("Two people changed this at once. Kept:"), "yours": _l("Replaced:"),
-            "keep_mine": _l("Put mine back"), "save": _l("Save a version"),
+            "keep_mine": _l("Put mine back"), "dismiss": _l("Dismiss"), "save": _l("Save a version"),
             "saved_by": _l("Version saved by"), "here": _l("On the canvas:"), "editing": _l("editing"),
             "step_free": _l("Teams move freely"), "step_led": _l("Facilitator leads: step"),
             "open_team": _l("Open this team's canvas"), "back_to_teams": _l("All teams"),

@@ -11,7 +11,7 @@ import json
 from facilitation.api import clean_text
 from facilitation.api import gettext as _
 
-from .canvas import KINDS, MAX_ITEMS, SCHEMA, SINGLETONS
+from .canvas import KINDS, MAX_COORD, MAX_ITEMS, SCHEMA, SCHEMAS, SINGLETONS
 
 ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
@@ -29,7 +29,8 @@ def to_json(version: dict, network: dict) -> str:
         "meeting": version.get("meeting_title"),
         "reason": version["data"].get("reason"),
         "authors": version["data"].get("authors", []),
-        "canvas": version["data"]["canvas"],
+        # A version saved before maps kept positions reads as the current schema, its roles not yet placed.
+        "canvas": {**version["data"]["canvas"], "schema": SCHEMA},
     }
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
@@ -62,6 +63,21 @@ def _ref(value, known, message) -> str:
     return value
 
 
+def _place(role: dict) -> dict:
+    """A role's place on the map: ``x`` and ``y`` together (whole numbers from 0 to ``MAX_COORD``) and
+    ``pinned`` (true or false), or nothing: the map lays the role out."""
+    if "x" not in role and "y" not in role:
+        if "pinned" in role:
+            raise ImportError_(_("A role's place on the map needs x and y."))
+        return {}
+    point = (role.get("x"), role.get("y"))
+    if not all(type(v) is int and 0 <= v <= MAX_COORD for v in point):  # noqa: E721 (a bool is no place)
+        raise ImportError_(_("A role's place on the map must be two whole numbers from 0 to %(n)d.", n=MAX_COORD))
+    if not isinstance(role.get("pinned", False), bool):
+        raise ImportError_(_("A role's place on the map is pinned (true) or not (false)."))
+    return {"x": point[0], "y": point[1], "pinned": role.get("pinned", False)}
+
+
 def _object(value, where, allowed):
     if not isinstance(value, dict):
         raise ImportError_(_("%(where)s must be an object.", where=where))
@@ -80,7 +96,7 @@ def read_import(raw: bytes) -> dict:
         raise ImportError_(_("The file is not JSON.")) from None
     except RecursionError:
         raise ImportError_(_("The file is nested too deeply to be a squad canvas.")) from None
-    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+    if not isinstance(doc, dict) or doc.get("schema") not in SCHEMAS:
         raise ImportError_(_("The file is not a squad canvas export (schema %(schema)s).", schema=SCHEMA))
     canvas = doc.get("canvas", doc)
     _object(canvas, "canvas", ("schema", "goal", "needs", "strategies", "roles", "interactions"))
@@ -103,7 +119,7 @@ def read_import(raw: bytes) -> dict:
         out["strategies"].append(strategy)
     strategy_ids = {s["id"] for s in out["strategies"]}
     for r in _list(canvas.get("roles", []), "roles", MAX_ITEMS["role"]):
-        _object(r, "role", ("id", "title", "organisation", "profession", "manages"))
+        _object(r, "role", ("id", "title", "organisation", "profession", "manages", "x", "y", "pinned"))
         outside = _("A role manages a strategy that is not in the canvas.")
         manages = [_ref(m, strategy_ids, outside) for m in _list(r.get("manages", []), "manages", len(strategy_ids))]
         if len(set(manages)) != len(manages):
@@ -111,7 +127,7 @@ def read_import(raw: bytes) -> dict:
         out["roles"].append({"id": _id(r.get("id"), "role", seen), "title": _text(r.get("title", ""), 120, "role"),
                              "organisation": _text(r.get("organisation", ""), 160, "organisation"),
                              "profession": _text(r.get("profession", ""), 160, "profession"),
-                             "manages": list(manages)})
+                             "manages": list(manages), **_place(r)})
     role_ids = {r["id"] for r in out["roles"]}
     for i in _list(canvas.get("interactions", []), "interactions", MAX_ITEMS["interaction"]):
         _object(i, "interaction", ("id", "source", "target", "what", "channel", "frequency"))

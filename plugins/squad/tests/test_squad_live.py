@@ -314,3 +314,57 @@ def test_workspace_follows_newer_versions_but_never_drops_unsaved_work(app, sock
     assert eve.emit("action", {"workspace": "squad", "type": "save", "payload": {}}, callback=True)["ok"]
     eve, item = connect()
     assert not item["behind"] and versions(db, n1)[-1]["data"]["canvas"]["needs"] == "Unsaved work"
+
+
+def test_moving_a_role_reaches_its_team_and_the_facilitators_with_the_figures_of_each_change(sockets, seeded, squad):
+    n1, n2 = seeded["networks"][:2]
+    fac, ada, cy = two_teams(sockets, seeded, squad)
+    bo = sockets.participant("Bo", n1)
+    for client in (fac, ada, bo, cy):
+        received(client)
+    assert act(ada, squad, "add", kind="role", id="r1", fields={"title": "Assistente sociale"})["ok"]
+    assert act(ada, squad, "add", kind="role", id="r2", fields={"title": "Scuola"})["ok"]
+    assert act(bo, squad, "add", kind="interaction", id="i1", fields={"source": "r2", "target": "r1"})["ok"]
+    # Every change of the map brings the team's figures, computed on the server, to everyone who sees it.
+    figures = [e["data"]["figures"] for e in events(bo)]
+    assert [f["isolated"] for f in figures] == [["r1"], ["r1", "r2"], []]
+    assert [e["data"]["figures"]["flows"] for e in events(fac)][-1] == 1
+    # The layout (from the browser of whoever changed the map), then a person's move.
+    assert act(bo, squad, "place", positions={"r1": [100, 40], "r2": [100, 160]})["ok"]
+    moved = act(ada, squad, "move", id="r2", x=260, y=160)
+    assert moved["ok"] and moved["reply"]["ops"][0]["unit"]["pinned"] is True
+    seen = [op["unit"] for e in events(bo) for op in e["data"]["ops"] if op["key"] == "r:r2"]
+    assert (seen[-1]["x"], seen[-1]["y"], seen[-1]["pinned"]) == (260, 160, True)
+    assert [e["by"]["team"] for e in events(fac)] == [f"n{n1}", f"n{n1}"]
+    assert events(cy) == [], "another network sees nothing of it"
+    # A move or a layout in a team's canvas is refused outside it, and the payload is checked.
+    assert act(cy, squad, "move", id="r2", x=1, y=1)["error"]["code"] == "gone"
+    for bad in ({"id": "r2", "x": -5, "y": 1}, {"id": "r2", "x": "1", "y": 1.5}, {"id": "../r2", "x": 1, "y": 1}):
+        assert act(ada, squad, "move", **bad)["error"]["code"] == "invalid", bad
+    assert act(ada, squad, "place", positions={"r1": [1, 2, 3]})["error"]["code"] == "invalid"
+    snap = fac.emit("sync", {}, callback=True)["snapshot"]
+    view = snap["item"]["teams"][f"n{n1}"]["view"]
+    assert view["units"]["r:r2"]["x"] == 260 and view["figures"]["only_links"] == []
+
+
+def test_a_layout_does_not_count_as_unsaved_work_in_a_workspace(app, sockets, seeded, login, db):
+    from facilitation_squad.canvas import SCHEMA
+
+    n1 = seeded["networks"][0]
+    socketio = app.extensions["socketio"]
+    _, token = issue_link(app, login, n1)
+    canvas = {"schema": "facilitation.squad/1", "goal": "G", "needs": "", "strategies": [], "interactions": [],
+              "roles": [{"id": "r1", "title": "Tutor", "organisation": "", "profession": "", "manages": []}]}
+    with transaction(db):
+        add_version(db, n1, {"schema": "facilitation.squad/1", "reason": "closed", "authors": ["Ada"], "canvas": canvas}, "S")
+    eve = socketio.test_client(app, auth={"role": "network", "link": token})
+    item = received(eve, "snapshot")[-1]["args"][0]["workspaces"]["squad"]
+    assert "x" not in item["view"]["units"]["r:r1"], "a version saved before positions: laid out by the browser"
+    assert eve.emit("action", {"workspace": "squad", "type": "place", "payload": {"positions": {"r1": [60, 30]}}},
+                    callback=True)["ok"]
+    with transaction(db):
+        add_version(db, n1, {"schema": SCHEMA, "reason": "closed", "authors": ["Ada"],
+                             "canvas": {**canvas, "schema": SCHEMA, "goal": "Newer"}}, "S")
+    again = socketio.test_client(app, auth={"role": "network", "link": token})
+    item = received(again, "snapshot")[-1]["args"][0]["workspaces"]["squad"]
+    assert item["view"]["units"]["goal"]["text"] == "Newer" and not item["behind"]

@@ -186,7 +186,8 @@ def test_save_returns_a_version_and_new_meetings_start_from_it():
     assert saved.archive["canvas"] == c.canvas() and saved.archive["reason"] == "saved"
     start = SQUAD.start_state({"start": "latest"}, saved.archive)
     assert canvas_of(start) == c.canvas()
-    assert SQUAD.start_state({"start": "blank"}, saved.archive) == {}
+    blank = SQUAD.start_state({"start": "blank"}, saved.archive)
+    assert SQUAD.units(State(blank)) == {} and blank["t0"] == saved.archive["t0"], "a blank canvas still knows T0"
     assert canvas_of(units_of(c.canvas())) == c.canvas()
 
 
@@ -211,3 +212,104 @@ def test_compare_lists_exactly_what_changed():
     assert [(x["change"], x["id"]) for x in changes["roles"]] == [("added", "r3")]
     assert changes["interactions"][0]["fields"] == [{"field": "frequency", "before": "mensile", "after": "settimanale"}]
     assert compare(a, a) == {"goal": [], "strategies": [], "roles": [], "interactions": []}
+
+
+# positions on the map -----------------------------------------------------------
+
+def test_a_role_moved_by_a_person_stays_where_it_was_put():
+    c = Canvas()
+    build(c)
+    out = c.do(ADA, "move", id="r1", x=120, y=80)
+    assert out.changes["r:r1"]["x"] == 120 and out.changes["r:r1"]["pinned"] is True
+    assert out.broadcast[0][1]["ops"][0]["unit"] == c.state["r:r1"]
+    # The automatic layout places everyone else, and leaves the role a person placed where it is.
+    out = c.do(BO, "place", positions={"r1": [10, 10], "r2": [300, 200]})
+    assert set(out.changes) == {"r:r2"} and out.presence, "a layout is nobody's work"
+    assert [(r["id"], r.get("x"), r.get("y"), r.get("pinned")) for r in c.canvas()["roles"]] == [
+        ("r1", 120, 80, True), ("r2", 300, 200, False)]
+    # Asked for (rearranging the map), it places every role, the pinned one too.
+    out = c.do(BO, "place", positions={"r1": [10, 10], "r2": [300, 260]}, all=True)
+    assert not out.presence and c.canvas()["roles"][0] == {**c.canvas()["roles"][0], "x": 10, "y": 10, "pinned": False}
+    assert c.do(BO, "place", positions={"r1": [10, 10]}).reply == {"unchanged": True}
+    # Positions travel with the version and come back with it.
+    assert canvas_of(units_of(c.canvas())) == c.canvas()
+
+
+def test_a_layout_never_makes_anyone_an_author():
+    c = Canvas()
+    c.do(ADA, "add", kind="role", id="r1", fields={"title": "Mediatore"})
+    out = c.do(BO, "place", positions={"r1": [40, 40]})
+    assert "authors" not in out.changes and c.state["authors"] == {ADA.key: "Ada"}
+
+
+def test_bad_positions_are_refused_and_change_nothing():
+    c = Canvas()
+    build(c)
+    bad = [{"r1": [1, 2, 3]}, {"r1": [True, 2]}, {"r1": [1.5, 2]}, {"r1": [-1, 2]}, {"r1": [1, 10_001]},
+           {"../x": [1, 2]}, {"r1": "1,2"}, ["r1", 1, 2], {f"r{n}": [1, 1] for n in range(81)}]
+    for positions in bad:
+        before = c.state
+        with pytest.raises(ActionError) as refused:
+            c.do(ADA, "place", positions=positions)
+        assert refused.value.code == "invalid" and c.state is before
+    with pytest.raises(ActionError):
+        c.do(ADA, "move", id="r9", x=1, y=1)
+    # A role deleted while the layout was on its way keeps nothing of it.
+    c.do(ADA, "delete", kind="role", id="r2")
+    assert set(c.do(ADA, "place", positions={"r1": [5, 5], "r2": [9, 9]}).changes) == {"r:r1"}
+
+
+def test_a_title_cannot_be_cleared_and_says_why():
+    c = Canvas()
+    build(c)
+    for kind, item, field in (("role", "r1", "title"), ("strategy", "s1", "title"), ("objective", "o1", "text")):
+        with pytest.raises(ActionError) as refused:
+            c.do(ADA, "edit", kind=kind, id=item, field=field, value="  ", base=5)
+        assert refused.value.code == "required" and "delete" in str(refused.value.message)
+    with pytest.raises(ActionError) as refused:
+        c.do(ADA, "add", kind="role", id="r9", fields={"title": ""})
+    assert refused.value.code == "required"
+    # Texts an item can be without are cleared as asked (the payload's value may even be missing).
+    c.do(ADA, "edit", kind="role", id="r1", field="organisation", value="", base=5)
+    assert c.state["r:r1"]["organisation"] == ""
+    assert validate(SQUAD.actions["edit"].fields, {"kind": "goal", "field": "text"})["value"] == ""
+
+
+def test_changes_of_the_map_carry_its_figures_and_text_edits_do_not():
+    c = Canvas()
+    build(c)
+    out = c.do(ADA, "add", kind="role", id="r3", fields={"title": "Assistente sociale"})
+    data = out.broadcast[0][1]
+    assert data["figures"]["isolated"] == ["r3"] and data["since_t0"] is None
+    out = c.do(ADA, "add", kind="interaction", id="i2", fields={"source": "r2", "target": "r3"})
+    figures = out.broadcast[0][1]["figures"]
+    assert figures["only_links"] == [{"role": "r2", "groups": [["r1"], ["r3"]]}] and figures["isolated"] == []
+    out = c.do(ADA, "edit", kind="interaction", id="i2", field="target", value="r1", base=5)
+    assert out.broadcast[0][1]["figures"]["isolated"] == ["r3"]
+    for type_, payload in (("edit", {"kind": "role", "id": "r3", "field": "title", "value": "AS", "base": 9}),
+                           ("move", {"id": "r3", "x": 5, "y": 5})):
+        assert "figures" not in c.do(ADA, type_, **payload).broadcast[0][1]
+    assert c.do(ADA, "manage", role="r3", strategy="s2").broadcast[0][1]["figures"]["unmanaged"] == []
+    assert SQUAD.view(c.state, "participant")["figures"]["roles"][2]["title"] == "AS"
+
+
+def test_t0_figures_travel_from_version_to_version():
+    c = Canvas()
+    build(c)
+    first = c.do(ADA, "save")
+    # The first version a canvas saves is its network's T0: its figures are kept, and come with every later one.
+    assert first.archive["t0"]["figures"]["flows"] == 1 and first.changes["t0"] == first.archive["t0"]
+    c.state = c.state.with_changes(first.changes)
+    c.do(ADA, "add", kind="role", id="r3", fields={"title": "Assistente sociale"})
+    later = c.do(ADA, "save")
+    assert later.archive["t0"] == first.archive["t0"] and "t0" not in later.changes
+    # A new meeting starts from the latest version and still knows T0: its view says how the figures changed.
+    state = State(SQUAD.start_state({"start": "latest"}, later.archive), scope="n1", shared=State({}))
+    view = SQUAD.view(state, "participant")
+    assert {f["figure"]: (f["before"], f["after"]) for f in view["since_t0"]["figures"]}["roles"] == (2, 3)
+    # A version saved before versions carried T0 leaves it unknown, never guessed.
+    legacy = {"schema": "facilitation.squad/1", "canvas": {**later.archive["canvas"], "schema": "facilitation.squad/1"}}
+    state = State({**SQUAD.start_state({"start": "latest"}, legacy), "@start": {"artifact": 4}}, scope="n1",
+                  shared=State({}))
+    assert SQUAD.view(state, "participant")["since_t0"] is None and "t0" not in SQUAD.archive(
+        state.with_changes({"authors": {ADA.key: "Ada"}}), 1)

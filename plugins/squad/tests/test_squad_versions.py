@@ -141,6 +141,27 @@ def big_canvas(roles=20, links=40):
     return {"schema": SCHEMA, "goal": "", "needs": "", "strategies": [], "roles": rs, "interactions": ls}
 
 
+def boxes(root, kind):
+    """The rectangles of a map's role boxes (``node``) or arrow labels (``edge``), as (left, top, right, bottom)."""
+    ns = "{http://www.w3.org/2000/svg}"
+    out = []
+    for g in root.findall(f"{ns}g[@class='{kind}']"):
+        for rect in g.findall(f"{ns}rect"):
+            x, y, w, h = (float(rect.get(k)) for k in ("x", "y", "width", "height"))
+            out.append((x, y, x + w, y + h))
+    return out
+
+
+def path_points(d, steps=40):
+    """Points along an arrow: ``M x,y Q cx,cy ex,ey``."""
+    nums = [float(v) for v in d.replace("M", " ").replace("Q", " ").replace("C", " ").replace(",", " ").split()]
+    if len(nums) != 6:
+        return []
+    (x0, y0, cx, cy, x1, y1) = nums
+    return [((1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t * t * x1, (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t * t * y1)
+            for t in (n / steps for n in range(steps + 1))]
+
+
 def test_map_of_20_roles_and_40_interactions_is_wellformed_and_labelled():
     canvas = big_canvas()
     text = svgmap.render(canvas, "Rete <test>")
@@ -152,16 +173,53 @@ def test_map_of_20_roles_and_40_interactions_is_wellformed_and_labelled():
     for link in canvas["interactions"]:
         assert f'{link["what"]} · email · settimanale' in titles
     assert len(root.findall(f"{ns}g[@class='node']")) == 20 and len(root.findall(f"{ns}g[@class='edge']")) == 40
-    size = float(root.get("width"))
-    centres = [(float(c.get("cx")), float(c.get("cy"))) for c in root.iter(ns + "circle")]
-    gaps = [((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for a in centres for b in centres if a != b]
-    assert min(gaps) >= 90 and all(0 < x < size and 0 < y < size for x, y in centres)
-    # Labels of arrows do not sit on top of one another.
-    labels = [(float(t.get("x")), float(t.get("y")), len(t.text)) for g in root.findall(f"{ns}g[@class='edge']")
-              for t in g.findall(f"{ns}text")]
-    for n, (x, y, w) in enumerate(labels):
-        for x2, y2, w2 in labels[n + 1:]:
-            assert abs(y - y2) >= 13 or abs(x - x2) >= 3.1 * (w + w2), (x, y, x2, y2)
+    left, top, width, height = (float(v) for v in root.get("viewBox").split())
+    nodes = boxes(root, "node")
+    # Every role inside the drawing, no two boxes on top of one another, no wide empty margin.
+    assert all(left <= b[0] and b[2] <= left + width and top <= b[1] and b[3] <= top + height for b in nodes)
+    assert not any(svgmap._overlap(a, b) for n, a in enumerate(nodes) for b in nodes[n + 1:])
+    drawn = nodes + boxes(root, "edge")
+    assert all(gap <= svgmap.MARGIN + 40 for gap in (min(b[0] for b in drawn) - left, min(b[1] for b in drawn) - top,
+                                                     left + width - max(b[2] for b in drawn),
+                                                     top + height - max(b[3] for b in drawn)))
+    # Every arrow's label sits beside its arrow, never on it.
+    for g in root.findall(f"{ns}g[@class='edge']"):
+        label = [r for r in g.findall(f"{ns}rect")]
+        path = g.find(f"{ns}path").get("d")
+        if label and path.startswith("M") and " Q" in path:
+            x, y, w, h = (float(label[0].get(k)) for k in ("x", "y", "width", "height"))
+            assert not any(x + 1 < px < x + w - 1 and y + 1 < py < y + h - 1 for px, py in path_points(path)), path
+    # Every text at 13 map units or more: at the map's own size, never under 12 px.
+    assert min(float(t.get("font-size")) for t in root.iter(ns + "text")) >= 13
+
+
+def test_a_map_draws_the_positions_of_its_canvas():
+    canvas = json.loads(json.dumps(CANVAS))
+    canvas["roles"][0].update(x=400, y=120, pinned=True)
+    canvas["roles"][1].update(x=150, y=300, pinned=False)
+    root = ET.fromstring(svgmap.render(canvas))
+    (a, b) = boxes(root, "node")
+    assert ((a[0] + a[2]) / 2, (a[1] + a[3]) / 2) == (400, 120) and ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) == (150, 300)
+    # Texts are whole up to three lines: a long label wraps instead of being cut.
+    canvas["interactions"][0]["what"] = "Segnalazioni di anziani a rischio di isolamento"
+    root = ET.fromstring(svgmap.render(canvas))
+    spans = [t.text for t in root.iter("{http://www.w3.org/2000/svg}tspan")]
+    assert " ".join(x for x in spans if x in "Segnalazioni di anziani a rischio di isolamento") == (
+        "Segnalazioni di anziani a rischio di isolamento")
+
+
+def test_a_map_without_positions_is_laid_out_the_same_way_every_time():
+    legacy = {**big_canvas(6, 8), "schema": "facilitation.squad/1"}
+    where = svgmap.positions(legacy)
+    assert set(where) == {r["id"] for r in legacy["roles"]} and where == svgmap.positions(legacy)
+    # Roles placed nowhere go in rows under the ones that have a place, never on top of them.
+    placed = json.loads(json.dumps(legacy))
+    placed["roles"][0].update(x=300, y=400)
+    found = svgmap.positions(placed)
+    assert found["r0"] == (300, 400) and all(y > 400 + 40 for rid, (_x, y) in found.items() if rid != "r0")
+    assert found == svgmap.positions(placed)
+    # In a comparison, a role without a place in one version takes its place in the other.
+    assert svgmap.positions(legacy, layout_of=placed)["r0"] == (300, 400)
 
 
 def test_map_is_the_same_for_the_same_canvas():
@@ -178,3 +236,97 @@ def test_dates_read_as_dates_in_the_programmes_time_zone(fac, db, network):
     fac.post("/lang", data={"lang": "en", "next": "/"})
     page = fac.get(f"/f/networks/{network}/squad/1").get_data(as_text=True)
     assert format_datetime(moment, "medium", tzinfo=rome, locale="en") in page
+
+
+def test_positions_are_exported_and_imported_and_checked(fac, db, network):
+    placed = json.loads(json.dumps(CANVAS))
+    placed["roles"][0].update(x=200, y=90, pinned=True)
+    placed["roles"][1].update(x=20, y=300, pinned=False)
+    body = json.dumps({"schema": SCHEMA, "canvas": placed}).encode()
+    response = fac.post(f"/f/networks/{network}/squad/import", data={"file": (io.BytesIO(body), "squad.json")},
+                        content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert versions(db, network)[-1]["data"]["canvas"] == placed
+    assert json.loads(fac.get(f"/f/networks/{network}/squad/3.json").data)["canvas"] == placed
+    # A version 1 export (no positions) still imports, and exports as version 2, its roles still to be placed.
+    legacy = {**CANVAS, "schema": "facilitation.squad/1"}
+    body = json.dumps({"schema": "facilitation.squad/1", "canvas": legacy}).encode()
+    fac.post(f"/f/networks/{network}/squad/import", data={"file": (io.BytesIO(body), "old.json")},
+             content_type="multipart/form-data")
+    assert json.loads(fac.get(f"/f/networks/{network}/squad/4.json").data)["canvas"] == CANVAS
+    for role in ({"x": 1}, {"x": 1, "y": -2}, {"x": 1.5, "y": 2}, {"x": True, "y": 2}, {"x": 1, "y": 2, "pinned": "yes"},
+                 {"pinned": True}, {"x": 1, "y": 10_001}):
+        bad = json.loads(json.dumps(CANVAS))
+        bad["roles"][0].update(role)
+        page = fac.post(f"/f/networks/{network}/squad/import", content_type="multipart/form-data", follow_redirects=True,
+                        data={"file": (io.BytesIO(json.dumps({"schema": SCHEMA, "canvas": bad}).encode()), "x.json")})
+        assert 'class="flash flash-error"' in page.get_data(as_text=True), role
+    assert len(versions(db, network)) == 4
+
+
+def test_an_imported_version_carries_its_networks_t0(fac, db, network):
+    body = json.dumps({"schema": SCHEMA, "canvas": CANVAS}).encode()
+    fac.post(f"/f/networks/{network}/squad/import", data={"file": (io.BytesIO(body), "squad.json")},
+             content_type="multipart/form-data")
+    t0 = versions(db, network)[-1]["data"]["t0"]["figures"]
+    assert t0["flows"] == 1 and [r["id"] for r in t0["roles"]] == ["r1", "r2"]
+
+
+def test_the_comparison_keeps_every_role_in_place_and_marks_what_changed(fac, network):
+    page = fac.get(f"/f/networks/{network}/squad/compare?since=t0").get_data(as_text=True)
+    maps = page.split('id="compare-maps"', 1)[1].split("</section>", 1)[0]
+    old, new = (ET.fromstring("<svg" + part.split("<svg", 1)[1].split("</svg>", 1)[0] + "</svg>")
+                for part in maps.split('id="map-new"'))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert old.get("viewBox") == new.get("viewBox"), "both maps on the same frame"
+
+    def where(root):
+        return {g.get("data-id"): boxes_of(g) for g in root.findall(f"{ns}g[@class='node']")}
+
+    def boxes_of(g):
+        rect = g.find(f"{ns}rect")
+        return (rect.get("x"), rect.get("y"))
+
+    before, after = where(old), where(new)
+    assert before["r1"] == after["r1"] and before["r2"] == after["r2"] and "r3" in after and "r3" not in before
+    marks_old = {g.get("data-id"): g.find(f"{ns}g").get("class") for g in old.iter(f"{ns}g")
+                 if g.get("data-id") and g.find(f"{ns}g") is not None}
+    marks_new = {g.get("data-id"): g.find(f"{ns}g").get("class") for g in new.iter(f"{ns}g")
+                 if g.get("data-id") and g.find(f"{ns}g") is not None}
+    assert marks_old == {"i1": "mark mark-removed"} and marks_new == {"r3": "mark mark-added"}
+    # The columns say it in words too.
+    column_old = page.split('id="column-old"', 1)[1].split('id="column-new"', 1)[0]
+    column_new = page.split('id="column-new"', 1)[1]
+    assert 'class="badge change-removed"' in column_old and "change-added" not in column_old
+    assert column_new.count('class="badge change-added"') == 2 and 'class="badge change-changed"' in column_new
+
+
+def test_pages_show_the_figures_beside_the_map_with_how_they_changed_since_t0(fac, network):
+    first = fac.get(f"/f/networks/{network}/squad/1").get_data(as_text=True)
+    assert "squad-figures" in first and "Mediatore</bdi> è l&#39;unico collegamento" not in first
+    assert "squad-since" not in first, "T0 is not compared with itself"
+    second = fac.get(f"/f/networks/{network}/squad/2").get_data(as_text=True)
+    since = second.split('class="table small squad-since"', 1)[1].split("</table>", 1)[0]
+    assert "Interazioni" in since and '<td class="num">1</td><td class="num">0' in since
+    archive = fac.get(f"/f/networks/{network}/archive").get_data(as_text=True)
+    assert 'id="squad-latest-figures"' in archive and "squad-since" in archive
+    assert fac.get(f"/f/networks/{network}/squad/2/print").get_data(as_text=True).count("squad-figures") == 1
+
+
+def test_reports_and_the_journey_page_get_the_figures(app, db, network):
+    from facilitation_squad import journey, render
+
+    found = versions(db, network)
+    with app.test_request_context():
+        artifact = {"exercise_type": "squad", "id": found[1]["id"], "network_id": network, "data": found[1]["data"],
+                    "title": "Squad"}
+        markdown = render.render_archive(artifact, "markdown", {"names": False})
+        assert "#### I numeri della rete" in markdown and "| Mediatore | 0 | 0,00 |" in markdown
+        assert "T0" in markdown and "| Interazioni | 1 | 0 |" in markdown
+        html = str(render.render_archive(artifact, "print", {"names": False}))
+        assert "<svg" in html and "squad-since" in html and "<script" not in html
+        sections = journey.section(network, None)
+        (order, title, body) = sections[0]
+        assert order == journey.ORDER and str(body).count('<figure class="chart">') == 2
+        assert 'id="squad-journey"' in body and body.count("<tr>") >= 4
+        assert journey.section(999, None) == [], "a network without versions adds nothing"
