@@ -60,13 +60,17 @@ run: install
 	$(BIN)/facilitation seed-demo --base-url http://$(HOST):$(PORT)
 	$(BIN)/facilitation serve --host $(HOST) --port $(PORT)
 
-# Debian's chromium for the browser tests and redis-server for the scale-out test,
+# Debian's chromium for the browser tests, poppler-utils for the PDF tests and redis-server for the scale-out test,
 # installed only when missing (CI machines start without them).
 deps-test:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 	  echo "installing Debian chromium"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  echo "installing poppler-utils (the PDF tests render pages with pdftoppm)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
 	@command -v redis-server >/dev/null 2>&1 || { \
 	  echo "installing redis-server"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

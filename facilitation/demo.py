@@ -186,7 +186,7 @@ def seed_history(app, meetings: int = 4, people: int = 12, title: str = HISTORY_
         with transaction(db):
             lab_id = store.save_lab(db, {"title": title, "theme": "Mediazione interculturale",
                                          "description": "La mediazione come costruzione di una terza cultura "
-                                                        "comune a tutti i cittadini."}, networks, fid)
+                                                        "comune a tutti i cittadini."}, networks, created_by=fid)
         first = time.mktime((2026, 1, 12, 9, 30, 0, 0, 0, -1))
         for number in range(meetings):
             start = first + number * 7 * 86400
