@@ -142,17 +142,19 @@ bp = Blueprint("api_v1", __name__, url_prefix="/api/v1",
 
 @bp.before_request
 def authenticate():
-    """A facilitator's API token or a network link; else 401 (a browser session does not count)."""
+    """A facilitator's API token or a network link; else 401 (a browser session does not count).
+    A wrong token is refused even beside a valid link: every credential sent must hold."""
     db = get_db()
-    header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer ":
-        token = store.api_token_by_secret(db, header[7:].strip())
+    header = request.headers.get("Authorization")
+    if header is not None:
+        token = store.api_token_by_secret(db, header[7:].strip()) if header[:7].lower() == "bearer " else None
         if token:
             if token["last_used_at"] is None or token["last_used_at"][:13] != store.now_iso()[:13]:
                 with transaction(db):
                     store.touch_api_token(db, token["id"])
             g.api_reader = ("facilitator", token["facilitator_id"])
             return None
+        api_abort(401, message="This API token is not valid, or was revoked.", headers={"WWW-Authenticate": "Bearer"})
     link = store.network_link_by_token(db, request.headers.get("X-Network-Link", "").strip())
     if link:
         g.api_reader = ("network", link["network_id"])
