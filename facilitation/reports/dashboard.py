@@ -50,13 +50,18 @@ def number(value) -> str:
 def bars(values: list[dict], label: str, value: str, label_title, value_title, *, integer=True) -> dict:
     """Horizontal bars with their values written beside them: read at a glance, any number of
     categories, long names kept on one line."""
-    axis = {"tickMinStep": 1, "format": "d"} if integer else {"format": "~g"}
+    top = max((v[value] for v in values), default=0)
+    if integer and top <= 10:  # a tick at every whole number, none between (no "0 1 1 2 2")
+        axis = {"values": list(range(0, int(top) + 1)), "format": "d"}
+    else:
+        axis = {"tickCount": 5, "format": "d" if integer else "~g"}
+    # Compact, so that on a 360 px phone the drawing keeps a legible size once scaled down.
     return {
-        "width": 300,
-        "height": {"step": 26},
+        "width": 220,
+        "height": {"step": 24},
         "data": {"values": values},
         "encoding": {
-            "y": {"field": label, "type": "nominal", "sort": None, "title": label_title, "axis": {"labelLimit": 180}},
+            "y": {"field": label, "type": "nominal", "sort": None, "title": label_title, "axis": {"labelLimit": 120}},
             "x": {"field": value, "type": "quantitative", "title": value_title, "axis": axis},
         },
         "layer": [
