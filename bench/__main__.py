@@ -5,6 +5,7 @@ python -m bench --quick               # 200 participants only
 python -m bench --modes eventlet,gevent,threading --processes 1,2
 python -m bench --micro --pages       # also the per-vote micro-bench and page timings
 python -m bench --scenarios hostile --wscost   # 200 voters beside floods, ours and bare; websocket cost per byte
+python -m bench --scenarios poll,ebook --participants 200 --servers ours   # votes while a 10-meeting e-book is built
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def parse(argv):
 
 def cases(args) -> list[dict]:
     out = []
-    sizes = {s: args.participants or ([200] if s == "hostile" else [200, 2000]) for s in args.scenarios}
+    sizes = {s: args.participants or ([200] if s in ("hostile", "ebook") else [200, 2000]) for s in args.scenarios}
     for scenario, n in [(s, n) for s in args.scenarios for n in sizes[s]]:
         floods = [_flood(f) for f in args.floods] if scenario == "hostile" else [None]
         for mode, flood in [(m, f) for f in floods for m in args.modes]:
@@ -285,6 +286,9 @@ def main(argv=None) -> int:
         print(stats.table(rows + ratio_rows(rows), COLUMNS))
     for r in report["runs"]:
         label = flat(r | {"final_after_last_s": None})["label"]
+        if r.get("ebook_state"):
+            print(f"e-book beside {label}: {r['ebook_state']}, {r['ebook_pages']} pages, asked {r['ebook_asked']}, "
+                  f"finished {r['ebook_finished']}; at the end of the burst: {r['ebook_progress_at_burst_end']}")
         if "failed" in r:
             print(f"FAILED {label}: {r['failed']}")
         for line, count in (r.get("server_exceptions") or {}).items():
