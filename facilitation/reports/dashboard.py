@@ -154,7 +154,7 @@ def drawn(fig: Figure) -> Markup:
                              caption=fig.caption)
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in fig.headers)
     body = "".join("<tr>" + "".join(
-        (f'<th scope="row" dir="auto">{escape(c)}</th>' if i == 0 else f'<td class="num">{escape(c)}</td>')
+        (f'<th scope="row" dir="auto">{escape(c)}</th>' if i == 0 else f'<td class="num" dir="auto">{escape(c)}</td>')
         for i, c in enumerate(row)) + "</tr>" for row in rows)
     if not rows:
         body = f'<tr><td colspan="{len(fig.headers)}" class="muted">{escape(_("Nothing to show."))}</td></tr>'
