@@ -248,7 +248,7 @@ def test_every_page_shows_user_text_isolated(app, seeded, login, db, sockets):
              f"/f/items/{seeded['single']}", f"/f/meetings/{m}/console", f"/f/meetings/{m}/projector",
              f"/f/networks/{n1}/archive", f"/f/networks/{n1}/squad/1", f"/f/networks/{n1}/squad/1/print",
              f"/f/networks/{n1}/squad/compare?a=1&b=2", f"/f/networks/{n1}/w/squad",
-             f"/f/labs/{lab}/ebook", f"/f/labs/{lab}/ebook/{m}?names=1", f"/f/reports", f"/f/reports?lab={lab}",
+             f"/f/labs/{lab}/ebook", f"/f/labs/{lab}/ebook/{m}?names=1", "/f/reports", f"/f/reports?lab={lab}",
              f"/f/networks/{n1}/dossier?names=1"]
     checked = 0
     for path in pages:
