@@ -106,7 +106,7 @@ def chapter(db, meeting: dict, number: int, options: Options, fmt: str, now: flo
         found = artifacts.of_meetings(db, [meeting["id"]])
         for item_id, group in groupby(found, key=lambda a: a["item_id"]):
             rendered = [(a["network"], rendering.render(a, fmt, {"names": options.names})) for a in group]
-            item = titles.get(item_id) or {"title": rendered and "", "kind": ""}
+            item = titles.get(item_id) or {"title": "", "kind": ""}
             out.results.append((item, rendered))
     return out
 
