@@ -91,6 +91,40 @@ def test_the_lab_ebook_is_a_tagged_pdf_with_its_sections_and_figures_and_no_name
     first_pages_to_png(path, "pdf-ebook")
 
 
+CANVAS = {
+    "goal": "Una comunità che accoglie", "needs": "Famiglie isolate",
+    "strategies": [{"id": "s1", "title": "Mediazione nelle scuole", "objectives": [{"id": "o1", "text": "Tre sportelli"}]}],
+    "roles": [{"id": "r1", "title": "Mediatore culturale", "organisation": "Cooperativa Ponti", "profession": "mediatore",
+               "manages": ["s1"]},
+              {"id": "r2", "title": "Referente scolastico", "organisation": "Istituto comprensivo",
+               "profession": "docente", "manages": []}],
+    "interactions": [{"id": "i1", "source": "r1", "target": "r2", "what": "casi da seguire", "channel": "incontro",
+                      "frequency": "mensile"}],
+}
+
+
+def test_a_canvas_goes_in_with_its_interaction_map_as_a_vector_drawing(world):
+    from facilitation import artifacts
+    from facilitation_squad.canvas import SCHEMA
+
+    app, made = world
+    m1, a = made["meetings"]["M1"], made["networks"]["A"]
+    with borrowed(app) as db, transaction(db):
+        item = store.add_item(db, m1, "squad", {"title": "La nostra squadra"})
+        artifacts.add_artifact(db, network_id=a, lab_id=made["labs"][0], meeting_id=m1, item_id=item,
+                               exercise_type="squad", title="La nostra squadra",
+                               data={"schema": SCHEMA, "canvas": {"schema": SCHEMA, **CANVAS}, "reason": "closed",
+                                     "authors": ["Ada Rossi"]})
+    path = build_now(app, "ebook", made["labs"][0], {"names": False, "meetings": [m1], "parts": ["results"]})
+    text = text_of(path)
+    for expected in ("La nostra squadra", "Una comunità che accoglie", "Mediazione nelle scuole",
+                     "Mappa delle interazioni"):
+        assert expected in text, expected
+    assert text.count("Referente scolastico") >= 2, "in the canvas and as a label of the map: text, not pixels"
+    assert "Ada Rossi" not in text, "the canvas's authors are names"
+    assert not any("/Image" in str(page.get("/Resources", {}).get("/XObject", {})) for page in PdfReader(path).pages)
+
+
 def test_with_names_the_ebook_says_who_took_part(world):
     app, made = world
     text = text_of(build_now(app, "ebook", made["labs"][0], {"names": True, "parts": ["participation"]}))
