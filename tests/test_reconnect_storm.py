@@ -9,6 +9,7 @@ about that long. Every one must be back, each with a snapshot holding their own 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import random
 import re
 
@@ -111,7 +112,9 @@ def test_a_crowd_comes_back_after_a_sigkill_with_every_vote(server):
         while p.sio.connected:
             await asyncio.sleep(0.05)
 
-    asyncio.run(storm())
+    # In a thread of its own: after a real-browser test, Playwright's event loop runs in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, storm()).result()
     print(f"told busy: {sum(p.busy_answers for p in people)} times, to {sum(1 for p in people if p.busy_answers)} people")
     assert all(p.snapshots for p in people), "everyone got a fresh snapshot"
     for p in people:
