@@ -724,6 +724,17 @@ def finish_report_job(db, job_id, file, size, pages) -> None:
                " finished_at = ? WHERE id = ?", [file, size, pages, now_iso(), job_id])
 
 
+def older_report_files(db, kind, subject_id, keep: int) -> list[tuple[int, str]]:
+    """(id, file) of a subject's built PDFs older than its ``keep`` newest."""
+    return [(r[0], r[1]) for r in db.execute(
+        "SELECT id, file FROM report_jobs WHERE kind = ? AND subject_id = ? AND file IS NOT NULL"
+        " ORDER BY id DESC LIMIT -1 OFFSET ?", [kind, subject_id, keep])]
+
+
+def forget_report_file(db, job_id) -> None:
+    db.execute("UPDATE report_jobs SET file = NULL WHERE id = ?", [job_id])
+
+
 def fail_report_job(db, job_id, message) -> None:
     db.execute("UPDATE report_jobs SET state = 'failed', error = ?, finished_at = ? WHERE id = ?",
                [message, now_iso(), job_id])

@@ -200,3 +200,13 @@ def test_jobs_are_not_reachable_across_kinds_or_networks(world):
     assert client.get(f"/f/networks/{made['networks']['A']}/reports/{dossier_job}.json").status_code == 200
     assert client.get(f"/f/networks/{made['networks']['A']}/reports/{ebook_job}.json").status_code == 404
     assert client.get(f"/f/reports/jobs/{ebook_job}/download").status_code == 404, "not built yet"
+
+
+def test_only_the_five_newest_pdfs_of_a_subject_are_kept(world):
+    app, made = world
+    lab = made["labs"][1]
+    built = [build_now(app, "ebook", lab, {"parts": ["agenda"]}) for _ in range(jobs.KEEP + 1)]
+    assert not built[0].exists() and all(p.exists() for p in built[1:])
+    with borrowed(app) as db:
+        first = store.report_jobs_of(db, "ebook", lab, limit=10)[-1]
+    assert first["file"] is None and jobs.file_of(app, first) is None, "its download is a 404 now"

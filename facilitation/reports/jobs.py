@@ -30,6 +30,7 @@ from . import dossier, ebook, pdf
 
 log = logging.getLogger("facilitation.reports")
 STALE_SECONDS = 600  # a running job without news for this long has lost its builder
+KEEP = 5  # built PDFs kept per lab or network: older ones are deleted when a new one is ready
 PASSED_ON = ("DATABASE", "PLUGINS", "PRODUCTION", "BABEL_DEFAULT_LOCALE", "BABEL_DEFAULT_TIMEZONE", "PUBLIC_URL",
              "SQLITE_SYNCHRONOUS", "REPORT_BUILDERS", "LANGUAGES")
 _children: list[subprocess.Popen] = []
@@ -127,6 +128,12 @@ def build(app, db, job: dict) -> None:
                 g.pop("db", None)
         with transaction(db):
             store.finish_report_job(db, job["id"], target.name, target.stat().st_size, pages)
+            older = store.older_report_files(db, job["kind"], job["subject_id"], KEEP)
+            for old_id, _file in older:
+                store.forget_report_file(db, old_id)
+        for _old_id, name in older:  # the files once their rows no longer name them
+            if "/" not in name:
+                (folder(app) / name).unlink(missing_ok=True)
     except Exception as exc:
         log.exception("report job %s failed", job["id"])
         with transaction(db):
