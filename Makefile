@@ -57,7 +57,7 @@ translations: $(STAMP)
 
 run: install
 	$(BIN)/facilitation migrate
-	$(BIN)/facilitation seed-demo --base-url http://$(HOST):$(PORT)
+	$(BIN)/facilitation seed-demo --base-url http://$(HOST):$(PORT) --history 4
 	$(BIN)/facilitation serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium for the browser tests, poppler-utils for the PDF tests and redis-server for the scale-out test,
