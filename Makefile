@@ -9,7 +9,8 @@ export FACILITATION_INSTANCE ?= $(CURDIR)/instance
 # Only folders that exist (bench/ may be absent from a checkout).
 LINT_PATHS := $(wildcard facilitation plugins examples tests bench) wsgi.py
 # The built-in exercises are packages of their own, installed like anyone's.
-PLUGINS := plugins/poll plugins/squad
+PLUGINS := plugins/poll plugins/squad plugins/board plugins/ranking plugins/evaluation plugins/selfassessment \
+	plugins/questions plugins/prompt
 # -qq: our own lines only (pip's warnings about this machine's indexes are not the project's).
 PIP := $(BIN)/pip install -qq --disable-pip-version-check
 
@@ -26,11 +27,14 @@ $(STAMP): $(BIN)/python setup.cfg $(foreach p,$(PLUGINS),$(p)/pyproject.toml)
 install: $(STAMP) vendor translations
 
 # Browser libraries come from the npm registry through package-lock.json.
-vendor: static/vendor/socket.io.min.js
-static/vendor/socket.io.min.js: package-lock.json
+# socket.io-client for every live page; SortableJS for drag-and-drop lists that work on touch too
+# (the obstacle board's clusters, the ranking), exposed to exercises' browser modules as window.Sortable.
+vendor: static/vendor/.copied
+static/vendor/.copied: package-lock.json
 	npm ci --no-audit --no-fund --silent
 	mkdir -p static/vendor
-	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+	cp node_modules/socket.io-client/dist/socket.io.min.js node_modules/sortablejs/Sortable.min.js static/vendor/
+	touch $@
 
 # Catalogs: `make messages` extracts every string and updates the .po files, the core's and
 # each plugin's own (a folder with a babel.cfg, its catalogs in <package>/translations; msgids
@@ -86,10 +90,10 @@ lint: $(STAMP)
 
 # Load benchmarks (never part of `make test`): see docs/performance.md. Run them on a quiet machine.
 bench: install
-	$(BIN)/python -m bench --scenarios poll,canvas --processes 1,2 --micro --pages --nginx
+	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote,questions --processes 1,2 --micro --pages --nginx
 
 bench-full: install
-	$(BIN)/python -m bench --scenarios poll,canvas --modes eventlet,gevent,threading --processes 1,2 --micro --pages --nginx
+	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote,questions --modes eventlet,gevent,threading --processes 1,2 --micro --pages --nginx
 
 # 200 voters beside anonymous floods (1 and 20 flooders; 1 KB, 8 KB, 60 KB frames), ours and bare,
 # and what a received websocket byte costs each implementation.

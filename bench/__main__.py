@@ -5,6 +5,11 @@ python -m bench --quick               # 200 participants only
 python -m bench --modes eventlet,gevent,threading --processes 1,2
 python -m bench --micro --pages       # also the per-vote micro-bench and page timings
 python -m bench --scenarios hostile --wscost   # 200 voters beside floods, ours and bare; websocket cost per byte
+python -m bench --storm               # also: kill -9 with everyone connected, time until all are back
+
+Baselines: ``bare`` (a bare python-socketio server pushing results once per vote: it
+collapses in large rooms and flatters every ratio) and ``bare4`` (the same, coalescing its
+pushes to 4 a second on a schedule, as ours does by default). Ratios are printed to both.
 python -m bench --scenarios poll,ebook --participants 200 --servers ours   # votes while a 10-meeting e-book is built
 """
 
@@ -46,6 +51,18 @@ COLUMNS = [
     ("cpu_ms_per_action", "cpu ms/act"),
     ("lag_p95", "client lag p95"),
 ]
+STORM_COLUMNS = [
+    ("label", "run"),
+    ("storm_back", "back"),
+    ("storm_lost", "lost"),
+    ("storm_restart_s", "restart s"),
+    ("storm_p50_s", "back p50 s"),
+    ("storm_s", "all back s"),
+    ("storm_told_busy", "told busy"),
+    ("console_p50", "console p50"),
+    ("console_p95", "p95"),
+    ("console_max", "max"),
+]
 RATIO_KEYS = [k for k, _ in COLUMNS if k not in ("label", "connected", "persisted")]
 # The hostile scenario: bystanders' acks and a page fetched meanwhile, and what the flood achieved.
 HOSTILE_COLUMNS = [
@@ -81,8 +98,10 @@ def parse(argv):
     p.add_argument("--window", type=float, default=10.0, help="seconds over which the burst is spread")
     p.add_argument("--modes", type=csv, default=["eventlet"], help="eventlet,gevent,threading")
     p.add_argument("--processes", type=lambda v: csv(v, int), default=[1], help="server processes, e.g. 1,2")
-    p.add_argument("--servers", type=csv, default=["ours", "bare"])
-    p.add_argument("--scenarios", type=csv, default=["poll"], help=f"of {sorted(SCENARIOS)}, e.g. poll,canvas")
+    p.add_argument("--servers", type=csv, default=["ours", "bare4", "bare"], help="ours, bare4 (coalescing), bare")
+    p.add_argument("--storm", action="store_true",
+                   help="after each poll run of ours: kill -9 with everyone connected, time until all are back")
+    p.add_argument("--scenarios", type=csv, default=["poll"], help=f"of {sorted(SCENARIOS)}, e.g. poll,canvas,board")
     p.add_argument("--client-procs", type=int, default=2)
     p.add_argument("--settle-timeout", type=float, default=20.0)
     p.add_argument("--floods", type=csv, default=HOSTILE_FLOODS,
@@ -111,7 +130,7 @@ def cases(args) -> list[dict]:
         floods = [_flood(f) for f in args.floods] if scenario == "hostile" else [None]
         for mode, flood in [(m, f) for f in floods for m in args.modes]:
             for server in args.servers:
-                if server == "bare" and mode == "threading" and n > 1000:
+                if server.startswith("bare") and mode == "threading" and n > 1000:
                     # One OS thread per connection, each woken for every vote of everyone:
                     # the load average passed 500 and the machine stalled for everyone on it.
                     print(f"skipping bare threading n={n}: per-vote fan-out over {n} threads", flush=True)
@@ -130,6 +149,7 @@ def cases(args) -> list[dict]:
                             "settle_timeout": args.settle_timeout,
                             "profile": args.profile,
                             **({"flood": flood} if flood else {}),
+                            **({"storm": True} if args.storm and server == "ours" and scenario == "poll" else {}),
                         }
                     )
     return out
@@ -171,6 +191,8 @@ def flat(result: dict) -> dict:
             row[f"{prefix}_{q}"] = v
     row["final_s"] = result.get("final_after_last_s")
     row["lag_p95"] = (result.get("client_lag_ms") or {}).get("p95")
+    for q, v in (result.get("storm_console_ms") or {}).items():
+        row[f"console_{q}"] = v
     return row
 
 
@@ -179,16 +201,18 @@ def _key(r: dict) -> tuple:
 
 
 def ratio_rows(rows: list[dict], keys=None) -> list[dict]:
-    bare = {_key(r): r for r in rows if r["server"] == "bare"}
+    """ours over each baseline, case by case."""
     out = []
-    for r in rows:
-        base = bare.get(_key(r))
-        if r["server"] != "ours" or base is None:
-            continue
-        ratio = {"label": "  ours/bare" + r["label"][4:]}
-        for key in keys or RATIO_KEYS:
-            ratio[key] = stats.ratio(r.get(key), base.get(key))
-        out.append(ratio)
+    for baseline in ("bare4", "bare"):
+        bare = {_key(r): r for r in rows if r["server"] == baseline}
+        for r in rows:
+            base = bare.get(_key(r))
+            if r["server"] != "ours" or base is None:
+                continue
+            ratio = {"label": f"  ours/{baseline}" + r["label"][4:]}
+            for key in keys or RATIO_KEYS:
+                ratio[key] = stats.ratio(r.get(key), base.get(key))
+            out.append(ratio)
     return out
 
 
@@ -284,6 +308,12 @@ def main(argv=None) -> int:
             "final s = last action to the last client seeing the final results"
         )
         print(stats.table(rows + ratio_rows(rows), COLUMNS))
+    storms = [r for r in rows if r.get("storm_back") is not None]
+    if storms:
+        print()
+        print("reconnect storm: kill -9 with everyone connected; s from the kill; console = a facilitator's "
+              "control acked meanwhile, ms")
+        print(stats.table(storms, STORM_COLUMNS))
     for r in report["runs"]:
         label = flat(r | {"final_after_last_s": None})["label"]
         if r.get("ebook_state"):

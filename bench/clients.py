@@ -10,6 +10,9 @@ orchestrator (``bench.run``) over a pipe:
 ``burst``  send each scheduled action at its time, report acks;
 ``settle`` wait until every client saw a push at least as new as a sequence
            number, then report receipt latencies as a histogram;
+``storm``  after the server was killed and started again: every client reconnects
+           as live.js does (a random first delay, then again when told "busy, retry
+           in N ms", give or take half), report when each got its fresh snapshot;
 ``close``  disconnect everyone and exit.
 
 Times are ``time.monotonic()``, one clock for every process of the machine,
@@ -21,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import gc
+import random
 import re
 import time
 
@@ -37,7 +41,10 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 class Participant:
     def __init__(self, index: int, base: str, group: str, listen: list[str]):
         self.index, self.base, self.group = index, base, group
+        self.cookie = ""
+        self.busy, self.retry_ms = 0, None
         self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        self.sio.on("connect_error", self._refused)
         self.arrivals: list[tuple[float, int]] = []  # (time, seq) of pushes of the listened events
         self.snapshot_at: float | None = None
         for name in listen:
@@ -51,6 +58,32 @@ class Participant:
 
     async def _on_snapshot(self, message):
         self.snapshot_at = time.monotonic()
+
+    async def _refused(self, error=None):
+        info = error.get("data") if isinstance(error, dict) else None
+        if isinstance(info, dict) and info.get("code") == "busy":
+            self.busy += 1
+            self.retry_ms = int(info.get("retry_ms") or 1000)
+
+    async def come_back(self, meeting: int, extra_auth: dict, give_up: float) -> float | None:
+        """Reconnect as static/js/live.js does; the time of the fresh snapshot, or None."""
+        deadline = time.monotonic() + give_up
+        while self.sio.connected and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        self.snapshot_at = None
+        delay = random.uniform(0.06, 1.14)  # reconnectionDelay 600 ms, randomizationFactor 0.9
+        while time.monotonic() < deadline:
+            await asyncio.sleep(delay)
+            self.retry_ms = None
+            try:
+                await self.connect(self.cookie, meeting, extra_auth)
+            except Exception:
+                delay = (self.retry_ms / 1000 if self.retry_ms else min(5.0, 2 * delay)) * random.uniform(0.5, 1.5)
+                continue
+            while self.snapshot_at is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            return self.snapshot_at
+        return None
 
     async def join(self, http: aiohttp.ClientSession, code: str, name: str, network: int) -> str:
         """The participant cookie, obtained as a browser would."""
@@ -73,14 +106,24 @@ class Participant:
             cookies = {k: v.value for k, v in answer.cookies.items()}
         return "; ".join(f"{k}={v}" for k, v in cookies.items() if k.startswith("fp_"))
 
-    async def connect(self, cookie: str, meeting: int, extra_auth: dict) -> None:
-        await self.sio.connect(
-            self.base,
-            headers={"Cookie": cookie},
-            transports=["websocket"],
-            auth={"meeting": meeting, "role": "participant", **extra_auth},
-            wait_timeout=60,
-        )
+    async def connect(self, cookie: str, meeting: int, extra_auth: dict, busy_tries: int = 0) -> None:
+        """Connect; with ``busy_tries``, an answer "busy, retry in N ms" is honoured as live.js does."""
+        while True:
+            self.retry_ms = None
+            try:
+                await self.sio.connect(
+                    self.base,
+                    headers={"Cookie": cookie},
+                    transports=["websocket"],
+                    auth={"meeting": meeting, "role": "participant", **extra_auth},
+                    wait_timeout=60,
+                )
+                return
+            except socketio.exceptions.ConnectionError:
+                if not self.retry_ms or busy_tries <= 0:
+                    raise
+                busy_tries -= 1
+                await asyncio.sleep(self.retry_ms / 1000 * random.uniform(0.5, 1.5))
 
 
 class Worker:
@@ -108,11 +151,11 @@ class Worker:
                 async with limit:
                     try:
                         t0 = time.monotonic()
-                        cookie = await person.join(
+                        cookie = person.cookie = await person.join(
                             http, spec["code"], f"Bench {person.index}", spec["networks"][person.index]
                         )
                         t1 = time.monotonic()
-                        await person.connect(cookie, spec["meeting"], spec.get("auth", {}))
+                        await person.connect(cookie, spec["meeting"], spec.get("auth", {}), busy_tries=100)
                         while person.snapshot_at is None:
                             await asyncio.sleep(0.01)
                         joined.append(t1 - t0)
@@ -228,6 +271,12 @@ class Worker:
             "messages": messages,
         }
 
+    async def storm(self, give_up: float) -> dict:
+        times = await asyncio.gather(*(p.come_back(self.spec["meeting"], self.spec.get("auth", {}), give_up)
+                                       for p in self.people))
+        return {"back_at": [t for t in times if t is not None], "lost": sum(1 for t in times if t is None),
+                "busy": sum(p.busy for p in self.people), "told_busy": sum(1 for p in self.people if p.busy)}
+
     async def close(self) -> None:
         await asyncio.gather(*(p.sio.disconnect() for p in self.people if p.sio.connected), return_exceptions=True)
 
@@ -251,6 +300,8 @@ def main(conn, spec: dict) -> None:
             return result
         if command == "settle":
             return await worker.settle(*args)
+        if command == "storm":
+            return await worker.storm(*args)
         if command == "close":
             await worker.close()
             return {"cpu": sum(me.cpu_times()[:2])}

@@ -110,15 +110,20 @@ class Pool:
                 proc.kill()
 
 
+# The baselines: a bare python-socketio server pushing results once per vote, and one
+# coalescing them to 4 a second on a schedule, as ours does by default.
+BARE = {"bare": 0, "bare4": 4}
+
+
 async def measure(case: dict, scenario, work: Path) -> dict:
-    bare = case["server"] == "bare"
+    bare = case["server"] in BARE
     database = work / "bench.db"
     seeded = scenario.seed(database, SECRET) if not bare else scenario.seed(work / "unused.db", SECRET)
     redis = servers.Redis(work) if case["processes"] > 1 else None
     result: dict = {**case}
     try:
         if bare:
-            srv = servers.start_bare(work, case["mode"])
+            srv = servers.start_bare(work, case["mode"], BARE[case["server"]])
             database = work / f"bare-{case['mode']}.db"
         else:
             srv = servers.start_ours(
@@ -183,7 +188,9 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
     try:
         await asyncio.sleep(0.5)
         rss0, cpu0 = srv.rss(), srv.cpu()
+        ramp_profilers = _profile(srv, case, "ramp") if case.get("profile") else []
         ramp = await pool.ask("ramp")
+        _stop(ramp_profilers)
         rss1, cpu1 = srv.rss(), srv.cpu()
         connected = sum(r["connected"] for r in ramp)
         out.update(
@@ -215,7 +222,7 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
         await asyncio.sleep(1.0)
         t0 = time.monotonic() + 0.5
         cpu2 = srv.cpu()
-        profilers = _profile(srv, case) if case.get("profile") else []
+        profilers = _profile(srv, case, "burst") if case.get("profile") else []
         burst = await pool.ask("burst", lambda k: (t0, shares[k]))
         if hasattr(scenario, "progress_now"):
             scenario.progress_now(seeded)
@@ -238,9 +245,7 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
         votes = [(a["index"], a["seq"], a["sent"]) for a in good]
         settle = await pool.ask("settle", lambda k: (votes, case.get("settle_timeout", 20.0)))
         cpu3 = srv.cpu()
-        for proc in profilers:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(30)
+        _stop(profilers)
         receipt = Histogram()
         for r in settle:
             receipt.merge(r["hist"])
@@ -269,6 +274,10 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
         )
         if fac is not None:
             out["facilitator_received"] = dict(fac_counts)
+        if case.get("storm") and not bare:
+            await fac.disconnect()
+            fac = None
+            out.update(await _storm(case, seeded, srv, urls, pool))
     finally:
         try:
             await pool.ask("close", timeout=30)
@@ -279,15 +288,54 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
     return out
 
 
-def _profile(srv: servers.Servers, case: dict) -> list:
-    """py-spy on each server process during the burst: collapsed stacks in bench/results/."""
+async def _storm(case, seeded, srv: servers.Servers, urls: list[str], pool: Pool) -> dict:
+    """kill -9 with everyone connected, start again; every client comes back as live.js does.
+    Measured: when the last got its fresh snapshot, and the facilitator's console meanwhile
+    (a timer set every half second, acked)."""
+    killed = time.monotonic()
+    await asyncio.get_running_loop().run_in_executor(None, srv.kill_and_restart)
+    up = time.monotonic()
+    coming = asyncio.ensure_future(pool.ask("storm", lambda k: (case.get("storm_give_up", 120.0),), timeout=300))
+    console = Histogram()
+    fac, _ = await facilitator(urls[0], seeded["meeting"])
+    try:
+        while not coming.done():
+            sent = time.monotonic()
+            ack = await fac.call("control", {"cmd": "timer", "seconds": 300}, timeout=30)
+            if ack.get("ok"):
+                console.add(time.monotonic() - sent)
+            await asyncio.sleep(0.5)
+    finally:
+        await fac.disconnect()
+    back = await coming
+    times = sorted(t - killed for r in back for t in r["back_at"])
+    return {
+        "storm_back": len(times),
+        "storm_lost": sum(r["lost"] for r in back),
+        "storm_restart_s": up - killed,
+        "storm_s": times[-1] if times else None,
+        "storm_p50_s": times[len(times) // 2] if times else None,
+        "storm_told_busy": sum(r["told_busy"] for r in back),
+        "storm_busy_answers": sum(r["busy"] for r in back),
+        "storm_console_ms": console.summary_ms(),
+    }
+
+
+def _stop(profilers: list) -> None:
+    for proc in profilers:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(30)
+
+
+def _profile(srv: servers.Servers, case: dict, phase: str) -> list:
+    """py-spy on each server process during a phase (ramp, burst): collapsed stacks in bench/results/."""
     import shutil
     import subprocess
 
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)
-    label = f"{case['server']}-{case['mode']}-x{case['processes']}-n{case['participants']}"
+    label = f"{case['server']}-{case['mode']}-x{case['processes']}-n{case['participants']}-{phase}"
     return [
         subprocess.Popen(
             [

@@ -269,6 +269,184 @@ class EbookDuringPoll(PollBurst):
                 "ebook_progress_at_burst_end": getattr(self, "progress_at_burst_end", None)}
 
 
+class BoardWrite(PollBurst):
+    """The obstacle board in network teams (35): each person writes two notes; every member of
+    the team sees the team's board come back as coalesced results (a push per team that changed,
+    at most RESULTS_PER_SECOND a second), never another team's."""
+
+    name = "board"
+    # Ours pushes `results` to the team; the bare baseline sends each action to the team as an `event`.
+    listen = ["results", "event"]
+    notes_per_person = 2
+    config = {"title": "Ostacoli", "scope": "team", "anonymous": False, "controlled": False, "team_clusters": True,
+              "dots": 3, "stack": False,
+              "columns": ["Ostacoli a una cultura di squadra", "Ostacoli alla corresponsabilità", "Aspetti da sviluppare"]}
+
+    def seed(self, database: Path, secret: str) -> dict:
+        from facilitation import store
+        from facilitation.db import borrowed, transaction
+
+        app, networks, lab = seed_core(database, secret)
+        if "board" not in app.extensions["facilitation.registry"].exercises:
+            raise RuntimeError("the obstacle board exercise is not installed")
+        with borrowed(app) as db, transaction(db):
+            meeting = store.create_meeting(db, lab, {"title": "Leggere gli ostacoli"})
+            item = store.add_item(db, meeting, "board", self.config)
+            code = store.meeting(db, meeting)["join_code"]
+            self.prepare(db, item, networks)
+        app.extensions["facilitation.pool"].close()
+        self.networks = [networks[i % len(networks)] for i in range(self.participants)]
+        return {"meeting": meeting, "code": code, "item": item, "networks": self.networks}
+
+    def prepare(self, db, item: int, networks: list[int]) -> None:
+        """The board's state before the burst (nothing: every board starts empty, in writing)."""
+
+    def groups(self) -> list[str]:
+        return [f"n{network}" for network in self.networks]
+
+    def schedule(self, seeded: dict) -> list[tuple[int, float, dict]]:
+        people = self.random.sample(range(self.participants), min(self.votes, self.participants))
+        entries = []
+        for i in people:
+            for k in range(self.notes_per_person):
+                entries.append((i, self.random.uniform(0, self.window), {
+                    "item": seeded["item"], "type": "write", "cid": f"bench-w{i}-{k}",
+                    "payload": {"column": self.random.randrange(3), "text": f"Ostacolo {k + 1} di {i}"}}))
+        return sorted(entries, key=lambda entry: entry[1])
+
+    def persisted(self, database: Path, bare: bool) -> int:
+        import sqlite3
+
+        with sqlite3.connect(database) as conn:
+            if bare:
+                return conn.execute("SELECT count(*) FROM votes").fetchone()[0]
+            return conn.execute("SELECT count(*) FROM events WHERE type = 'write'").fetchone()[0]
+
+
+class BoardVote(BoardWrite):
+    """Dot voting on the obstacle board in network teams: each team's board holds 8 notes and is in
+    the voting phase; each person puts two dots. Nobody's dots reach the others before the results:
+    what the members receive is the team's board pushed again (coalesced), without dots."""
+
+    name = "board-vote"
+    seeded_notes = 8
+
+    def prepare(self, db, item: int, networks: list[int]) -> None:
+        from facilitation import store
+
+        store.write_state(db, f"i{item}", {"phase": {"phase": "voting"}})
+        for network in networks:
+            space = f"i{item}:n{network}"
+            notes = {f"n:n{k}": {"id": f"n{k}", "no": k, "col": k % 3, "text": f"Ostacolo {k}", "by": "facilitator:1",
+                                 "name": None, "net": network, "held": False, "cl": None, "dots": 0, "at": 0.0}
+                     for k in range(1, self.seeded_notes + 1)}
+            store.write_state(db, space, {"@start": {"artifact": None}, **notes,
+                                          "c": {"notes": self.seeded_notes, "clusters": 0, "live": self.seeded_notes,
+                                                "live_clusters": 0}})
+
+    def schedule(self, seeded: dict) -> list[tuple[int, float, dict]]:
+        people = self.random.sample(range(self.participants), min(self.votes, self.participants))
+        entries = []
+        for i in people:
+            for k, note in enumerate(self.random.sample(range(1, self.seeded_notes + 1), 2)):
+                entries.append((i, self.random.uniform(0, self.window), {
+                    "item": seeded["item"], "type": "vote", "cid": f"bench-v{i}-{k}",
+                    "payload": {"note": f"n{note}", "add": True}}))
+        return sorted(entries, key=lambda entry: entry[1])
+
+    def persisted(self, database: Path, bare: bool) -> int:
+        import sqlite3
+
+        with sqlite3.connect(database) as conn:
+            if bare:
+                return conn.execute("SELECT count(*) FROM votes").fetchone()[0]
+            return conn.execute("SELECT count(*) FROM events WHERE type = 'vote'").fetchone()[0]
+
+
+class QuestionsBurst(PollBurst):
+    """A conference asks and upvotes: the room already has published questions; each person
+    upvotes one (a few questions draw most votes, as in a real room), and one in ten also asks a
+    question of their own, published at once. Every change reaches everyone through coalesced
+    ``results`` pushes (the top and the newest questions), as the poll's results do."""
+
+    name = "questions"
+    listen = ["results"]
+    seeded_questions = 30
+    askers = 10  # one person in this many also asks
+
+    def seed(self, database: Path, secret: str) -> dict:
+        from facilitation import store
+        from facilitation.db import borrowed, transaction
+        from facilitation.exercise import Action, Actor, State
+
+        app, networks, lab = seed_core(database, secret)
+        exercise = app.extensions["facilitation.registry"].exercises.get("questions")
+        if exercise is None:
+            raise RuntimeError("the questions exercise is not installed")
+        config = {"title": "Domande ai relatori", "moderation": "open", "names": "choice", "per_person": 5, "top": 5}
+        with borrowed(app) as db, transaction(db):
+            meeting = store.create_meeting(db, lab, {"title": "Convegno finale"})
+            item = store.add_item(db, meeting, "questions", config)
+            # The questions already asked, through the exercise's own rule (by people not in this run).
+            state = State({}, config=config)
+            for q in range(self.seeded_questions):
+                asker = Actor("participant", 10**6 + q, f"Relatore {q}", networks[q % len(networks)])
+                action = Action("ask", {"text": f"Domanda già in sala numero {q + 1}?", "anonymous": q % 3 == 0})
+                state = state.with_changes(exercise.apply(state, action, asker).changes)
+            store.write_state(db, f"i{item}", dict(state))
+            code = store.meeting(db, meeting)["join_code"]
+        app.extensions["facilitation.pool"].close()
+        self.item = item
+        return {
+            "meeting": meeting,
+            "code": code,
+            "item": item,
+            "networks": [networks[i % len(networks)] for i in range(self.participants)],
+        }
+
+    def schedule(self, seeded: dict) -> list[tuple[int, float, dict]]:
+        people = self.random.sample(range(self.participants), min(self.votes, self.participants))
+        # Popularity: question k drawn with weight 1/k.
+        weights = [1 / k for k in range(1, self.seeded_questions + 1)]
+        entries = []
+        for i in people:
+            question = self.random.choices(range(1, self.seeded_questions + 1), weights)[0]
+            entries.append(
+                (
+                    i,
+                    self.random.uniform(0, self.window),
+                    {
+                        "item": seeded["item"],
+                        "type": "vote",
+                        "cid": f"bench-v{i}",
+                        "payload": {"question": question, "up": True},
+                    },
+                )
+            )
+            if i % self.askers == 0:
+                entries.append(
+                    (
+                        i,
+                        self.random.uniform(0, self.window),
+                        {
+                            "item": seeded["item"],
+                            "type": "ask",
+                            "cid": f"bench-q{i}",
+                            "payload": {"text": f"Una domanda dal pubblico, persona {i}?", "anonymous": i % 2 == 0},
+                        },
+                    )
+                )
+        return sorted(entries, key=lambda entry: entry[1])
+
+    def persisted(self, database: Path, bare: bool) -> int:
+        import sqlite3
+
+        with sqlite3.connect(database) as conn:
+            if bare:
+                return conn.execute("SELECT count(*) FROM votes").fetchone()[0]
+            return conn.execute("SELECT count(*) FROM events WHERE type IN ('vote', 'ask')").fetchone()[0]
+
+
 def _bench_answer(item, index):
     kind = item["config"].get("kind")
     if kind == "single":
@@ -280,4 +458,5 @@ def _bench_answer(item, index):
     return "answer", {"value": ["fiducia", "ascolto", "rete"][index % 3]}
 
 
-SCENARIOS = {"poll": PollBurst, "canvas": CanvasCoEdit, "hostile": HostilePoll, "ebook": EbookDuringPoll}
+SCENARIOS = {"poll": PollBurst, "canvas": CanvasCoEdit, "hostile": HostilePoll, "ebook": EbookDuringPoll,
+             "board": BoardWrite, "board-vote": BoardVote, "questions": QuestionsBurst}

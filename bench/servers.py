@@ -97,9 +97,21 @@ class Redis:
 class Servers:
     """One or more server processes; their URLs; CPU and memory read through psutil."""
 
-    def __init__(self, procs: list[subprocess.Popen], urls: list[str]):
+    def __init__(self, procs: list[subprocess.Popen], urls: list[str], starts: list | None = None):
         self.procs, self.urls = procs, urls
+        self.starts = starts or []  # how to start each again (kill_and_restart)
         self.ps = [psutil.Process(p.pid) for p in procs]
+
+    def kill_and_restart(self) -> None:
+        """SIGKILL every process (no clean shutdown, as in a crash), then start each again on
+        its port and database; returns once they answer."""
+        for proc in self.procs:
+            proc.kill()
+            proc.wait(10)
+        self.procs = [start() for start in self.starts]
+        for proc, url in zip(self.procs, self.urls):
+            wait_http(url + "/", proc)
+        self.ps = [psutil.Process(p.pid) for p in self.procs]
 
     def rss(self) -> int:
         return sum(p.memory_info().rss for p in self.ps)
@@ -143,13 +155,12 @@ def start_ours(
     env.pop("FACILITATION_MESSAGE_QUEUE", None)
     if message_queue:
         env["FACILITATION_MESSAGE_QUEUE"] = message_queue
-    procs, urls = [], []
-    try:
-        for n in range(processes):
-            port = free_port()
+    procs, urls, starts = [], [], []
+
+    def starter(n, port):
+        def start():
             log = open(directory / f"server-{mode}-{n}.log", "ab")  # noqa: SIM115 (kept for the process' life)
-            procs.append(
-                subprocess.Popen(
+            return subprocess.Popen(
                     [
                         _python(),
                         "-m",
@@ -167,7 +178,13 @@ def start_ours(
                     stderr=log,
                     cwd=str(ROOT),
                 )
-            )
+        return start
+
+    try:
+        for n in range(processes):
+            port = free_port()
+            starts.append(starter(n, port))
+            procs.append(starts[-1]())
             urls.append(f"http://127.0.0.1:{port}")
         for proc, url in zip(procs, urls):
             wait_http(url + "/", proc)
@@ -175,10 +192,10 @@ def start_ours(
         for proc in procs:
             stop(proc)
         raise
-    return Servers(procs, urls)
+    return Servers(procs, urls, starts)
 
 
-def start_bare(directory: Path, mode: str) -> Servers:
+def start_bare(directory: Path, mode: str, coalesce: float = 0) -> Servers:
     port = free_port()
     log = open(directory / f"bare-{mode}.log", "ab")  # noqa: SIM115
     proc = subprocess.Popen(
@@ -192,6 +209,8 @@ def start_bare(directory: Path, mode: str) -> Servers:
             str(directory / f"bare-{mode}.db"),
             "--async-mode",
             mode,
+            "--coalesce",
+            str(coalesce),
         ],
         stdout=log,
         stderr=log,

@@ -57,9 +57,11 @@ def create_app(test_config=None) -> Flask:
     app.extensions["facilitation.engine"] = engine
     socketio.on_namespace(LiveNamespace(engine))
 
-    from .views import admin, api_v1, archive, auth, console, exercises, network, participant, people, reports, tokens
+    from .views import (admin, agendas, api_v1, archive, auth, console, exercises, journey, network, participant,
+                        people, reports, tokens)
 
-    for module in (auth, admin, console, participant, archive, network, people, exercises, reports, tokens):
+    for module in (auth, admin, agendas, console, participant, archive, network, journey, people, exercises, reports,
+                   tokens):
         app.register_blueprint(module.bp)
     api_v1.init_app(app)
     if not app.config["PRODUCTION"]:

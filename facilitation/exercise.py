@@ -183,6 +183,11 @@ class Exercise:
     def title_for(self, config: dict) -> str:
         return config.get("title") or str(self.title)
 
+    def is_team_scoped(self, config: dict) -> bool:
+        """Whether this instance keeps one state per team: ``team_scoped`` unless the exercise
+        lets the facilitator choose (an obstacle board per team or for the whole room)."""
+        return self.team_scoped
+
     def validate_config(self, config: dict) -> dict:
         """Further checks on a config already validated against ``config_fields``."""
         return config

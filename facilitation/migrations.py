@@ -233,7 +233,26 @@ def m006_network_link_secrets(db):
 
 
 @core()
-def m007_reports_and_api_tokens(db):
+def m007_agenda_templates(db):
+    """Agendas kept to be used again: each item an exercise type and its configuration (JSON), so
+    a template naming an exercise that is not installed stays whole and shows that item as such."""
+    run_script(
+        db,
+        """
+        CREATE TABLE agenda_templates (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            items TEXT NOT NULL DEFAULT '[]',
+            created_by INTEGER REFERENCES facilitators(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        );
+        """
+    )
+
+
+@core()
+def m008_reports_and_api_tokens(db):
     """Reports built off the live server (``report_jobs``: what to build, its progress, its file),
     facilitators' API tokens (only their hash), and a participant's profession (optional, for
     the programme's figures)."""

@@ -153,6 +153,10 @@ class Registry:
             self.failed(exercise, method, exc)
             return default
 
+    def team_scoped(self, exercise, config: dict) -> bool:
+        """Whether an exercise's instance keeps one state per team (``Exercise.is_team_scoped``)."""
+        return bool(self.guard(exercise, "is_team_scoped", exercise.team_scoped, config))
+
     def problems(self) -> list[dict]:
         with self._lock:
             runtime = list(self._runtime)

@@ -250,8 +250,15 @@ def validate(fields: list[Field], data: Any, *, partial_defaults: bool = True) -
 
 
 def defaults(fields: list[Field]) -> dict:
-    """Each field's default; a translated default (``lazy_gettext``) in the language of now."""
-    return {f.name: str(f.default) if isinstance(f.default, LazyString) else f.default for f in fields}
+    """Each field's default; a translated default (``lazy_gettext``, alone or in the list of a
+    ``lines`` field) in the language of now."""
+    def now(value):
+        if isinstance(value, LazyString):
+            return str(value)
+        if isinstance(value, (list, tuple)):
+            return [now(v) for v in value]
+        return value
+    return {f.name: now(f.default) for f in fields}
 
 
 def from_form(fields: list[Field], form) -> dict:

@@ -187,6 +187,31 @@ def delete_item(db, meeting_id, item_id):
                [item_id, meeting_id])
 
 
+# agenda templates ------------------------------------------------------------
+
+def agenda_templates(db):
+    found = rows(db, "SELECT * FROM agenda_templates ORDER BY name COLLATE NOCASE, id")
+    for template in found:
+        template["items"] = loads(template["items"], [])
+    return found
+
+
+def agenda_template(db, template_id):
+    found = row(db, "SELECT * FROM agenda_templates WHERE id = ?", [template_id])
+    if found:
+        found["items"] = loads(found["items"], [])
+    return found
+
+
+def save_agenda_template(db, name, description, items, created_by=None):
+    return db["agenda_templates"].insert({"name": name, "description": description, "items": dumps(items),
+                                          "created_by": created_by}).last_pk
+
+
+def delete_agenda_template(db, template_id) -> None:
+    db.execute("DELETE FROM agenda_templates WHERE id = ?", [template_id])
+
+
 # participants --------------------------------------------------------------
 
 def add_participant(db, meeting_id, name, organisation, network_id, admitted=True, profession=""):
@@ -332,6 +357,22 @@ def network_link_by_token(db, token):
 def active_network_link(db, network_id):
     return row(db, "SELECT id, created_at, secret_sealed FROM network_links WHERE network_id = ? AND revoked_at IS NULL",
                [network_id])
+
+
+def meetings_of_network(db, network_id):
+    """The meetings a network took part in (someone of it was admitted), oldest first: ``id``,
+    ``title``, ``starts_at``, ``started_at``, ``state``, ``lab_id``, ``lab_title`` and ``people``
+    (how many of the network joined). Counts only: no names."""
+    return rows(
+        db,
+        """SELECT m.id, m.title, m.starts_at, m.started_at, m.state, m.lab_id, l.title AS lab_title,
+                  count(p.id) AS people
+           FROM participants p JOIN meetings m ON m.id = p.meeting_id JOIN labs l ON l.id = m.lab_id
+           WHERE p.network_id = ? AND p.admitted = 1
+           GROUP BY m.id
+           ORDER BY coalesce(nullif(m.starts_at, ''), m.started_at, m.created_at), m.id""",
+        [network_id],
+    )
 
 
 def networks_present(db, meeting_id):

@@ -18,7 +18,7 @@ from flask import url_for
 from facilitation import create_app, store
 from facilitation.auth import create_facilitator
 from facilitation.db import borrowed, migrate, transaction
-from facilitation.exercise import Actor
+from facilitation.exercise import Action, Actor, State
 from facilitation.live.engine import Connection
 from facilitation.live.sockets import LiveNamespace
 from facilitation.reports import jobs as report_jobs
@@ -68,8 +68,10 @@ def app(tmp_path_factory):
     path = tmp_path_factory.mktemp("matrix")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FACILITATION_INSTANCE", str(path))  # report files and builders' logs stay in the temp folder
+        # Every cell connects from the test client's one address, hundreds of times, many refused on
+        # purpose: a limit of connections not yet authenticated per address must not refuse later cells.
         app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": str(path / "test.db"),
-                          "WTF_CSRF_ENABLED": False})
+                          "WTF_CSRF_ENABLED": False, "SOCKET_PENDING_PER_ADDRESS": 10_000})
         with borrowed(app) as db:
             migrate(db, app.extensions["facilitation.registry"])
         yield app
@@ -82,6 +84,8 @@ BOGUS_LINK = "not-a-link-of-any-network-at-all"
 
 @pytest.fixture(scope="module")
 def world(app):
+    from facilitation_prompt import PromptCard
+    from facilitation_questions import Questions
     from facilitation_squad.canvas import SCHEMA
 
     from .conftest import add_squad_version as add_version
@@ -95,6 +99,19 @@ def world(app):
             meeting = store.create_meeting(db, lab, {"title": "Incontro 1"})
             single = store.add_item(db, meeting, "poll", {"title": "Q1", "kind": "single", "options": ["A", "B"]})
             squad = store.add_item(db, meeting, "squad", {"title": "La squadra"})
+            evaluation = store.add_item(db, meeting, "evaluation", {"title": "Valutazione", "criteria": ["A"],
+                                                                     "critical": [], "indicators": ["I"],
+                                                                     "questions": [], "anonymous": True})
+            assessment = store.add_item(db, meeting, "selfassessment", {"template": "method", "start": "latest"})
+            questions = store.add_item(db, meeting, "questions", {"title": "Domande", "moderation": "open"})
+            prompt = store.add_item(db, meeting, "prompt", {"prompt": "Che cosa?", "per_person": 10})
+            # One question and one reply already there, to moderate and to highlight.
+            for item, exercise, config, action in (
+                    (questions, Questions(), {"moderation": "open", "names": "named", "per_person": 5},
+                     Action("ask", {"text": "Prima domanda"})),
+                    (prompt, PromptCard(), {"per_person": 10}, Action("reply", {"text": "Prima risposta"}))):
+                store.write_state(db, f"i{item}", exercise.apply(State({}, config=config), action,
+                                                                 Actor("participant", 999, "X", n1)).changes)
             other_meeting = store.create_meeting(db, lab, {"title": "Incontro 2"})
             add_version(db, n1, {"schema": SCHEMA, "canvas": {"schema": SCHEMA, **CANVAS}, "reason": "closed",
                                  "authors": ["Ada"]}, "Squad")
@@ -110,12 +127,15 @@ def world(app):
                 store.finish_report_job(db, job_id, f"matrix-{kind}.pdf", 15, 1)
                 jobs_done[kind] = job_id
         seeded = {"facilitator": fid, "networks": [n1, n2], "lab": lab, "meeting": meeting, "single": single,
-                  "squad": squad, "other_meeting": other_meeting, "code": store.meeting(db, meeting)["join_code"],
+                  "squad": squad, "evaluation": evaluation, "assessment": assessment, "questions": questions,
+                  "prompt": prompt, "other_meeting": other_meeting, "code": store.meeting(db, meeting)["join_code"],
                   "jobs": jobs_done}
         engine = app.extensions["facilitation.engine"]
         with app.test_request_context():
             fac = Connection("setup", Actor("facilitator", fid), meeting, "console")
-            for cmd in ({"cmd": "start"}, {"cmd": "open", "item": single}, {"cmd": "open", "item": squad}):
+            for cmd in ({"cmd": "start"}, {"cmd": "open", "item": single}, {"cmd": "open", "item": squad},
+                        {"cmd": "open", "item": evaluation}, {"cmd": "open", "item": assessment},
+                        {"cmd": "open", "item": questions}, {"cmd": "open", "item": prompt}):
                 assert engine.control(db, fac, cmd)["ok"], cmd
             other = Connection("setup", Actor("facilitator", fid), other_meeting, "console")
             assert engine.control(db, other, {"cmd": "start"})["ok"]
@@ -158,7 +178,8 @@ def world(app):
             person = store.add_participant(db, seeded["meeting"], "Target", "", seeded["networks"][0])[0]
             spare = store.save_network(db, {"name": f"Spare {uuid.uuid4().hex[:8]}"})
             token_id = store.add_api_token(db, seeded["facilitator"], "Spare")[0]
-        return {"meeting_id": seeded["meeting"], "item_id": item, "participant_id": person,
+            template = store.save_agenda_template(db, "T", "", [{"type": "poll", "config": {"title": "Q"}}])
+        return {"template_id": template, "meeting_id": seeded["meeting"], "item_id": item, "participant_id": person,
                 "network_id": seeded["networks"][0], "lab_id": seeded["lab"], "code": seeded["code"],
                 "networks": seeded["networks"], "spare_network": spare, "number": 1, "type_name": "squad",
                 "job_id": seeded["jobs"]["dossier"], "token_id": token_id}
@@ -183,6 +204,9 @@ FORMS = {
     "admin.item_move": lambda o: {"dir": "up"},
     "tokens.tokens": lambda o: {"name": "A program"},
     "reports.ebook_pdf": lambda o: {"chosen": "1", "part": "agenda"},
+    "agendas.save": lambda o: {"name": "Formato"},
+    "agendas.from_template": lambda o: {"template": "shipped:closing_conference", "title": "Convegno"},
+    "agendas.duplicate": lambda o: {"title": "Incontro 2"},
 }
 URL_VALUES = {"static": {"filename": "css/app.css"}, "exercises.static": {"type_name": "poll", "filename": "poll.js"},
               "reports.figure_csv": {"section": "participation", "figure": "summary"}}
@@ -296,6 +320,14 @@ def _squad_add(seeded, who):
     return message
 
 
+def _self_rate(seeded, who):
+    message = {"item": seeded["assessment"], "type": "rate",
+               "payload": {"dim": "culture", "value": uuid.uuid4().int % 5 + 1, "base": 0}}
+    if who == "facilitator":
+        message["team"] = f"n{seeded['networks'][0]}"
+    return message
+
+
 SOCKET_DRIVERS = {
     "socket connect (participant)": _connect_as("participant"),
     "socket connect (console)": _connect_as("console"),
@@ -308,6 +340,23 @@ SOCKET_DRIVERS = {
     "socket action (squad edit in a network workspace)": _ack(
         "action", lambda s, w: {"workspace": "squad", "type": "add", "payload": {
             "kind": "role", "id": uuid.uuid4().hex[:12], "fields": {"title": "R"}}}, workspace=True),
+    "socket action (evaluation answer)": _ack(
+        "action", lambda s, w: {"item": s["evaluation"], "type": "answer", "payload": {"recommend": 8}}, anywhere=True),
+    "socket action (self-assessment in a meeting)": _ack("action", _self_rate, anywhere=True),
+    "socket action (self-assessment in a network workspace)": _ack(
+        "action", lambda s, w: {"workspace": "selfassessment", "type": "explain", "payload": {
+            "dim": "governance", "text": uuid.uuid4().hex, "base": 0}}, workspace=True),
+    "socket action (questions ask)": _ack(
+        "action", lambda s, w: {"item": s["questions"], "type": "ask", "payload": {"text": uuid.uuid4().hex}},
+        anywhere=True),
+    "socket action (questions moderate)": _ack(
+        "action", lambda s, w: {"item": s["questions"], "type": "moderate", "payload": {"question": 1, "do": "pin"}},
+        anywhere=True),
+    "socket action (prompt reply)": _ack(
+        "action", lambda s, w: {"item": s["prompt"], "type": "reply", "payload": {"text": uuid.uuid4().hex}},
+        anywhere=True),
+    "socket action (prompt highlight)": _ack(
+        "action", lambda s, w: {"item": s["prompt"], "type": "highlight", "payload": {"reply": 1}}, anywhere=True),
     "socket control": _ack("control", lambda s, w: {"cmd": "timer", "seconds": 30}),
     "socket sync": _ack("sync", lambda s, w: {"since": 0}),
     "socket unknown event": _ack("no_such_event", lambda s, w: {"x": 1}),

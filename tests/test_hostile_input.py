@@ -351,3 +351,47 @@ def test_sync_answers_a_list_when_nothing_was_missed(live, seeded):
     current = ada.emit("sync", {"since": 0}, callback=True)["seq"]
     caught_up = ada.emit("sync", {"since": current}, callback=True)
     assert caught_up["ok"] and caught_up["missed"] == []
+# the evaluation questionnaire and the network self-assessment, in a meeting and through a link --------
+
+EVALUATION_PAYLOAD = {"recommend": 9, "criteria": [0], "use": "Progettare", "critical": [1], "comments": "Utile",
+                      "ratings": [3, None], "process": ["Venti"]}
+SELF_TYPES = ["rate", "explain", "save", "nope"]
+SELF_PAYLOAD = {"dim": "culture", "value": 3, "text": "Ci vediamo spesso", "base": 0}
+
+
+@pytest.fixture
+def assessments(app, live, seeded, db):
+    config = {"title": "Q", "criteria": ["A", "B"], "critical": ["T", "P"], "indicators": ["I1", "I2"],
+              "questions": ["Q1"], "anonymous": True}
+    with transaction(db):
+        evaluation = store.add_item(db, seeded["meeting"], "evaluation", config)
+        assessment = store.add_item(db, seeded["meeting"], "selfassessment", {"template": "method", "start": "latest"})
+        token = store.issue_network_link(db, seeded["networks"][0], seeded["facilitator"])
+    control(live["fac"], "open", item=evaluation)
+    control(live["fac"], "open", item=assessment)
+    http = app.test_client()
+    http.get(f"/n/{token}")
+    team = app.extensions["socketio"].test_client(app, flask_test_client=http,
+                                                  auth={"role": "network", "link": token, "name": "Team"})
+    assert team.is_connected()
+    return {"evaluation": evaluation, "assessment": assessment, "team": team}
+
+
+@FUZZ
+@given(data=st.data())
+def test_questionnaire_and_self_assessment_with_malformed_payloads(live, assessments, db, data, caplog):
+    where = data.draw(st.sampled_from(["evaluation", "meeting", "workspace"]))
+    if where == "evaluation":
+        payload = data.draw(malformed(EVALUATION_PAYLOAD) | anything)
+        action = data.draw(st.sampled_from(["answer", "answer", "nope"]))
+        message = {"item": assessments["evaluation"], "type": action, "payload": payload}
+        client = live["ada"]
+    else:
+        action = data.draw(st.sampled_from(SELF_TYPES))
+        payload = data.draw(malformed(SELF_PAYLOAD) | malformed({"dim": "governance", "value": 2}) | anything)
+        if where == "meeting":
+            message, client = {"item": assessments["assessment"], "type": action, "payload": payload}, live["ada"]
+        else:
+            message, client = {"workspace": "selfassessment", "type": action, "payload": payload}, assessments["team"]
+    _check_event(db, client, "action", data.draw(malformed(message) | st.just(message)), label=f"action ({where})")
+    assert not [r for r in caplog.records if r.levelno >= 40], "refused input logs no error"

@@ -12,7 +12,12 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 # The core and each built-in plugin: a folder with a babel.cfg, and where its catalogs are.
 CATALOG_ROOTS = {".": "facilitation/translations", "plugins/poll": "facilitation_poll/translations",
-                 "plugins/squad": "facilitation_squad/translations"}
+                 "plugins/squad": "facilitation_squad/translations", "plugins/board": "facilitation_board/translations",
+                 "plugins/ranking": "facilitation_ranking/translations",
+                 "plugins/evaluation": "facilitation_evaluation/translations",
+                 "plugins/selfassessment": "facilitation_selfassessment/translations",
+                 "plugins/questions": "facilitation_questions/translations",
+                 "plugins/prompt": "facilitation_prompt/translations"}
 CATALOGS = ROOT / "facilitation" / "translations"
 
 

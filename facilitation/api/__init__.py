@@ -15,7 +15,7 @@ import contextlib
 from pathlib import Path
 
 from flask import session
-from flask_babel import gettext, lazy_gettext, ngettext, pgettext
+from flask_babel import format_date, format_decimal, format_percent, gettext, lazy_gettext, ngettext, pgettext
 
 from .. import artifacts as _artifacts
 from .. import charts as _charts
@@ -51,7 +51,8 @@ __all__ = [
     "ARCHIVE", "EVERYONE", "FACILITATOR", "FACILITATORS", "PARTICIPANT", "PROJECTOR", "SELF", "TEAM",
     "Access", "Action", "ActionError", "ActionSpec", "Actor", "Control", "clean_text", "DashboardFigure",
     "DashboardSection", "Exercise", "Field", "Outcome", "State",
-    "ValidationError", "add_version", "archived_results", "chart", "chart_svg", "current_facilitator", "database", "gettext", "hookimpl", "latest_version",
+    "ValidationError", "add_version", "archived_results", "chart", "chart_svg", "current_facilitator", "database",
+    "format_date", "format_decimal", "format_percent", "gettext", "hookimpl", "latest_version",
     "lazy_gettext", "link_token", "login_required", "markdown_cell", "network", "network_route", "neutral_cell",
     "ngettext", "participants", "pgettext",
     "transaction", "translations_folder", "version", "versions",

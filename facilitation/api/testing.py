@@ -31,8 +31,9 @@ from ..schema import validate
 
 PASSWORD = "correct horse battery"
 
-__all__ = ["PASSWORD", "act", "add_version", "app", "app_config", "built_app", "control", "db", "loads", "login",
-           "received", "seed", "seed_items", "seeded", "sockets", "store", "transaction", "validate", "versions"]
+__all__ = ["PASSWORD", "act", "add_version", "app", "app_config", "built_app", "control", "db", "flush", "loads",
+           "login", "received", "seed", "seed_items", "seeded", "sockets", "store", "transaction", "validate",
+           "versions"]
 
 
 @contextlib.contextmanager
@@ -149,6 +150,12 @@ def sockets(app, seeded, login):
 def received(client, name=None):
     """Messages a test client got since the last call, optionally of one event name."""
     return [m for m in client.get_received() if name is None or m["name"] == name]
+
+
+def flush(app):
+    """Push the coalesced ``results`` and ``presence`` now, instead of at the next tick of the
+    background task, so that a test reads them at once."""
+    app.extensions["facilitation.engine"].flush()
 
 
 def control(client, cmd, **extra):

@@ -131,7 +131,7 @@ def open_item(ctx: Context) -> None:
     store.set_item_status(ctx.db, item["id"], "open")
     store.set_current_item(ctx.db, ctx.meeting["id"], item["id"])
     exercise = ctx.registry.exercises.get(item["exercise_type"])
-    if exercise is not None and exercise.team_scoped:
+    if exercise is not None and ctx.registry.team_scoped(exercise, item["config"]):
         for team in store.teams_of_meeting(ctx.db, ctx.meeting["id"]):
             spaces.ensure_seeded(ctx.db, exercise, rooms.space_of(item["id"], team), item["config"],
                                  rooms.network_of_team(team))
@@ -231,7 +231,7 @@ def archive_item(ctx: Context, item: dict) -> list[int]:
     made = []
     teams = store.first_team_of_networks(ctx.db, ctx.meeting["id"])
     for network_id in store.networks_present(ctx.db, ctx.meeting["id"]):
-        scope = (teams.get(network_id) or f"n{network_id}") if exercise.team_scoped else ""
+        scope = (teams.get(network_id) or f"n{network_id}") if ctx.registry.team_scoped(exercise, item["config"]) else ""
         state = ctx.snapshots.state(ctx.db, item, scope, phase="locked")
         data = ctx.registry.guard(exercise, "archive", None, state, network_id)
         if data is not None:

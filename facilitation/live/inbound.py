@@ -198,6 +198,13 @@ class Inbound:
         socket = self.server.eio.sockets.get(eio_sid)
         if socket is not None and not socket.closed:
             socket.close(wait=False, abort=False, reason=self.server.eio.reason.SERVER_DISCONNECT)
+        elif socket is None:
+            # Gone already, or never a transport of this server (Flask-SocketIO's test client):
+            # nothing will call eio_disconnect, so it is forgotten here.
+            with self._lock:
+                gone = self.accounts.pop(eio_sid, None)
+                if gone is not None and not gone.authenticated:
+                    self._unpend(gone.address)
         else:  # not (or no longer) an Engine.IO socket of this server, as with the test client
             self.eio_disconnect(eio_sid, self.server.reason.SERVER_DISCONNECT)
 

@@ -153,7 +153,7 @@ class Pipeline:
                 for to, data in sends:
                     self.socketio.emit("event", target.message(seq, actor, data), to=to)
                 if outcome.dirty and target.item_id is not None:
-                    self.pushes.results(target.meeting_id, target.item_id)
+                    self.pushes.results(target.meeting_id, target.item_id, target.scope)
 
             return Step(type=action_type, payload=payload, meeting_id=target.meeting_id, item_id=target.item_id,
                         network_id=target.network_id, reply=outcome.reply,
@@ -182,7 +182,7 @@ class Pipeline:
         if exercise is None:
             return None, error("not_found", _("This exercise is not installed."))
         meeting_id, item_id = item["meeting_id"], item["id"]
-        scope = (rooms.team_of(actor) or "") if exercise.team_scoped else ""
+        scope = (rooms.team_of(actor) or "") if self.registry.team_scoped(exercise, item["config"]) else ""
         space = rooms.space_of(item_id, scope)
         fresh = {}
 

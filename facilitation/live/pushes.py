@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 
+from .. import store
 from ..db import borrowed
 from ..exercise import FACILITATOR, PARTICIPANT, PROJECTOR
 from . import rooms
@@ -26,16 +27,18 @@ class Pushes:
         self.snapshots = snapshots
         self.interval = 1.0 / max(0.1, float(app.config["RESULTS_PER_SECOND"]))
         self._lock = threading.Lock()
-        self._dirty: set[tuple[int, int]] = set()
+        # (meeting, item) -> the scopes whose participant view changed ("" for the meeting-wide state,
+        # which for a team exercise means every team: a phase set for all of them, say).
+        self._dirty: dict[tuple[int, int], set[str]] = {}
         self._presence: dict[int, dict] = {}  # meeting -> participant -> latest change
         self._teams: dict[tuple, tuple] = {}  # (meeting, team, network) -> (meeting, team, network)
         self._started = False
 
     # what is pending ---------------------------------------------------------
 
-    def results(self, meeting_id, item_id) -> None:
+    def results(self, meeting_id, item_id, scope: str = "") -> None:
         with self._lock:
-            self._dirty.add((meeting_id, item_id))
+            self._dirty.setdefault((meeting_id, item_id), set()).add(scope)
             self._start()
 
     def presence(self, meeting_id, actor, online: bool) -> None:
@@ -75,7 +78,7 @@ class Pushes:
 
     def flush(self) -> None:
         with self._lock:
-            dirty, self._dirty = self._dirty, set()
+            dirty, self._dirty = self._dirty, {}
             presence, self._presence = self._presence, {}
             teams, self._teams = self._teams, {}
         for meeting_id, people in presence.items():
@@ -90,8 +93,8 @@ class Pushes:
         if not dirty:
             return
         with self.app.app_context(), borrowed(self.app) as db:
-            for meeting_id, item_id in dirty:
-                self.push_results(db, meeting_id, item_id)
+            for (meeting_id, item_id), scopes in dirty.items():
+                self.push_results(db, meeting_id, item_id, scopes)
 
     def emit_team(self, meeting_id, team, network_id) -> None:
         if meeting_id is None:
@@ -101,7 +104,7 @@ class Pushes:
         self.socketio.emit("team_presence", {"team": team, "members": self.connections.team_members(meeting_id, team)},
                            to=to)
 
-    def push_results(self, db, meeting_id, item_id) -> None:
+    def push_results(self, db, meeting_id, item_id, scopes=frozenset({""})) -> None:
         snapshots = self.snapshots
         item = snapshots.item(db, item_id)
         if item is None:
@@ -110,6 +113,17 @@ class Pushes:
         for role, audience in (("console", FACILITATOR), ("projector", PROJECTOR)):
             self.socketio.emit("results", {"seq": seq, "item": snapshots.item_view(db, item, audience)},
                                to=rooms.room_screen(meeting_id, role))
-        if snapshots.participants_see_results(item):
-            self.socketio.emit("results", {"seq": seq, "item": snapshots.item_view(db, item, PARTICIPANT)},
-                               to=rooms.room_participants(meeting_id))
+        if not snapshots.participants_see_results(item):
+            return
+        exercise = snapshots.exercise_of(item)
+        if exercise is not None and snapshots.team_scoped(exercise, item):
+            # Each team gets its own space's view, in its own room: one team's work never reaches
+            # another. Only the teams that changed, unless the meeting-wide state did.
+            teams = store.teams_of_meeting(db, meeting_id)
+            if "" not in scopes:
+                teams = {team: networks for team, networks in teams.items() if team in scopes}
+            for team, view in snapshots.team_views(db, item, teams).items():
+                self.socketio.emit("results", {"seq": seq, "item": view}, to=rooms.room_team(meeting_id, team))
+            return
+        self.socketio.emit("results", {"seq": seq, "item": snapshots.item_view(db, item, PARTICIPANT)},
+                           to=rooms.room_participants(meeting_id))

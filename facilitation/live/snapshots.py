@@ -57,8 +57,11 @@ class Snapshots:
     def exercise_of(self, item):
         return self.registry.exercises.get(item["exercise_type"]) if item else None
 
-    def scope_for(self, exercise, actor: Actor) -> str:
-        return (rooms.team_of(actor) or "") if exercise.team_scoped else ""
+    def team_scoped(self, exercise, item) -> bool:
+        return self.registry.team_scoped(exercise, item["config"])
+
+    def scope_for(self, exercise, item, actor: Actor) -> str:
+        return (rooms.team_of(actor) or "") if self.team_scoped(exercise, item) else ""
 
     def state(self, db, item, scope: str = "", phase: str | None = None) -> DbState:
         return DbState(db, rooms.space_of(item["id"], scope), config=item["config"], phase=phase or item["status"],
@@ -67,7 +70,7 @@ class Snapshots:
 
     def participants_see_results(self, item) -> bool:
         exercise = self.exercise_of(item)
-        return (exercise is not None and not exercise.team_scoped
+        return (exercise is not None
                 and bool(self.registry.guard(exercise, "participants_see_results", False,
                                              item["config"], bool(item["revealed"]))))
 
@@ -89,7 +92,7 @@ class Snapshots:
         exercise = self.exercise_of(item)
         if exercise is None:
             return None
-        scope = self.scope_for(exercise, actor) if actor and audience == PARTICIPANT else ""
+        scope = self.scope_for(exercise, item, actor) if actor and audience == PARTICIPANT else ""
         if scope and item["status"] != "pending":
             spaces.seed(db, exercise, rooms.space_of(item["id"], scope), item["config"],
                         rooms.network_of_team(scope))
@@ -110,12 +113,24 @@ class Snapshots:
             out["team"] = scope or None
         if audience == FACILITATOR:
             out["controls"] = self.controls(exercise, item)
-        if exercise.team_scoped and audience != PARTICIPANT:
+        if self.team_scoped(exercise, item) and audience != PARTICIPANT:
             # Facilitators see every team's work side by side.
             out["teams"] = {team: {"networks": networks,
                                    "view": self.registry.guard(exercise, "view", {}, self.state(db, item, team),
                                                                audience, None)}
                             for team, networks in store.teams_of_meeting(db, item["meeting_id"]).items()}
+        return out
+
+    def team_views(self, db, item, teams: dict) -> dict:
+        """Each team's participant view of a team exercise, by team (``{team: [network ids]}``),
+        without a personal part: that is each person's own, and clients keep theirs."""
+        out = {}
+        for team, networks in teams.items():
+            viewer = Actor("participant", 0, "", networks[0] if networks else None, team)
+            view = self.item_view(db, item, PARTICIPANT, viewer)
+            if view is not None:
+                view.pop("personal", None)
+            out[team] = view
         return out
 
     def meeting_public(self, meeting) -> dict:
@@ -135,7 +150,7 @@ class Snapshots:
             exercise = self.exercise_of(item)
             if exercise is None or item["status"] == "pending":
                 continue
-            state = self.state(db, item, self.scope_for(exercise, actor))
+            state = self.state(db, item, self.scope_for(exercise, item, actor))
             out[str(item["id"])] = self.registry.guard(exercise, "personal", {}, state, actor)
         return out
 
@@ -193,12 +208,10 @@ class Snapshots:
         public = self.meeting_public(meeting)
         exercise = self.exercise_of(current)
         out = []
-        if exercise is not None and exercise.team_scoped and meeting["state"] == "live":
+        if exercise is not None and self.team_scoped(exercise, current) and meeting["state"] == "live":
             # Each team sees its own space of a team exercise.
-            for team, networks in store.teams_of_meeting(db, meeting_id).items():
-                viewer = Actor("participant", 0, "", networks[0] if networks else None, team)
-                out.append(({"seq": seq, "meeting": public, "item": self.item_view(db, current, PARTICIPANT, viewer)},
-                            rooms.room_team(meeting_id, team)))
+            for team, item in self.team_views(db, current, store.teams_of_meeting(db, meeting_id)).items():
+                out.append(({"seq": seq, "meeting": public, "item": item}, rooms.room_team(meeting_id, team)))
         else:
             participant_item = self.item_view(db, current, PARTICIPANT) if meeting["state"] == "live" else None
             out.append(({"seq": seq, "meeting": public, "item": participant_item}, rooms.room_participants(meeting_id)))
