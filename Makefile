@@ -64,16 +64,20 @@ translations: $(STAMP)
 
 run: install
 	$(BIN)/facilitation migrate
-	$(BIN)/facilitation seed-demo --base-url http://$(HOST):$(PORT)
+	$(BIN)/facilitation seed-demo --base-url http://$(HOST):$(PORT) --history 4
 	$(BIN)/facilitation serve --host $(HOST) --port $(PORT)
 
-# Debian's chromium for the browser tests and redis-server for the scale-out test,
+# Debian's chromium for the browser tests, poppler-utils for the PDF tests and redis-server for the scale-out test,
 # installed only when missing (CI machines start without them).
 deps-test:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 	  echo "installing Debian chromium"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  echo "installing poppler-utils (the PDF tests render pages with pdftoppm)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
 	@command -v redis-server >/dev/null 2>&1 || { \
 	  echo "installing redis-server"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -89,10 +93,10 @@ lint: $(STAMP)
 
 # Load benchmarks (never part of `make test`): see docs/performance.md. Run them on a quiet machine.
 bench: install
-	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote,questions --processes 1,2 --micro --pages --nginx
+	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote,questions --processes 1,2 --storm --micro --pages --nginx
 
 bench-full: install
-	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote,questions --modes eventlet,gevent,threading --processes 1,2 --micro --pages --nginx
+	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote,questions --modes eventlet,gevent,threading --processes 1,2 --storm --micro --pages --nginx
 
 # 200 voters beside anonymous floods (1 and 20 flooders; 1 KB, 8 KB, 60 KB frames), ours and bare,
 # and what a received websocket byte costs each implementation.

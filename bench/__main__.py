@@ -6,6 +6,7 @@ python -m bench --modes eventlet,gevent,threading --processes 1,2
 python -m bench --micro --pages       # also the per-vote micro-bench and page timings
 python -m bench --scenarios hostile --wscost   # 200 voters beside floods, ours and bare; websocket cost per byte
 python -m bench --storm               # also: kill -9 with everyone connected, time until all are back
+python -m bench --scenarios poll,ebook --participants 200 --servers ours   # votes while a 10-meeting e-book is built
 
 Baselines: ``bare`` (a bare python-socketio server pushing results once per vote: it
 collapses in large rooms and flatters every ratio) and ``bare4`` (the same, coalescing its
@@ -124,7 +125,7 @@ def parse(argv):
 
 def cases(args) -> list[dict]:
     out = []
-    sizes = {s: args.participants or ([200] if s == "hostile" else [200, 2000]) for s in args.scenarios}
+    sizes = {s: args.participants or ([200] if s in ("hostile", "ebook") else [200, 2000]) for s in args.scenarios}
     for scenario, n in [(s, n) for s in args.scenarios for n in sizes[s]]:
         floods = [_flood(f) for f in args.floods] if scenario == "hostile" else [None]
         for mode, flood in [(m, f) for f in floods for m in args.modes]:
@@ -315,6 +316,9 @@ def main(argv=None) -> int:
         print(stats.table(storms, STORM_COLUMNS))
     for r in report["runs"]:
         label = flat(r | {"final_after_last_s": None})["label"]
+        if r.get("ebook_state"):
+            print(f"e-book beside {label}: {r['ebook_state']}, {r['ebook_pages']} pages, asked {r['ebook_asked']}, "
+                  f"finished {r['ebook_finished']}; at the end of the burst: {r['ebook_progress_at_burst_end']}")
         if "failed" in r:
             print(f"FAILED {label}: {r['failed']}")
         for line, count in (r.get("server_exceptions") or {}).items():

@@ -133,6 +133,8 @@ async def measure(case: dict, scenario, work: Path) -> dict:
         try:
             result.update(await _drive(case, scenario, seeded, srv, [proxy.url] if proxy else srv.urls, bare))
             result["persisted"] = scenario.persisted(database, bare)
+            if hasattr(scenario, "report") and not bare:
+                result.update(scenario.report(database))
             result["server_alive"] = srv.alive()
         finally:
             if proxy:
@@ -215,11 +217,15 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
                 flood = Flood(urls[0], case["flood"]["connections"], case["flood"]["frame"], case["window"] + 4.5,
                               auth)
             prober = Prober(urls[0] + "/")
+        if hasattr(scenario, "before_burst"):  # e.g. an e-book asked for, built while the votes arrive
+            await scenario.before_burst(urls[0], seeded)
         await asyncio.sleep(1.0)
         t0 = time.monotonic() + 0.5
         cpu2 = srv.cpu()
         profilers = _profile(srv, case, "burst") if case.get("profile") else []
         burst = await pool.ask("burst", lambda k: (t0, shares[k]))
+        if hasattr(scenario, "progress_now"):
+            scenario.progress_now(seeded)
         if prober is not None:
             out["page_ms"] = prober.stop()
             out["dropped"] = sum(r.get("disconnected", 0) for r in burst)

@@ -180,6 +180,94 @@ class HostilePoll(PollBurst):
     name = "hostile"
 
 
+class EbookDuringPoll(PollBurst):
+    """The poll burst while the facilitator has the e-book of a 10-meeting lab built: the PDF is
+    asked for through the real page just before the burst, and its builder (a process of its own,
+    at a lower priority) lays it out while the votes arrive. Compare its acks with ``poll``'s."""
+
+    name = "ebook"
+    LAB_MEETINGS = 10
+    PEOPLE = 24  # at each of the lab's meetings
+
+    def seed(self, database: Path, secret: str) -> dict:
+        import time
+
+        from facilitation import create_app, store
+        from facilitation.db import borrowed, transaction
+        from facilitation.demo import POLLS, Person, hold
+
+        seeded = super().seed(database, secret)
+        app = create_app({"DATABASE": str(database), "SECRET_KEY": secret})
+        with borrowed(app) as db:
+            fid = store.facilitator_by_email(db, FACILITATOR[0])["id"]
+            networks = [n["id"] for n in store.networks(db)]
+            with transaction(db):
+                lab = store.save_lab(db, {"title": "Laboratorio di dieci incontri", "theme": "Coprogettazione"},
+                                     networks[:12], created_by=fid)
+            start = time.time() - 90 * 86400
+            for number in range(self.LAB_MEETINGS):
+                at = start + number * 7 * 86400
+                with transaction(db):
+                    meeting = store.create_meeting(db, lab, {"title": f"Incontro {number + 1}"})
+                    for config in POLLS:
+                        store.add_item(db, meeting, "poll", {**config, "hide_results": False})
+                people = [Person(f"Persona {number}-{i}", networks[i % 12], f"Ente {i % 7}", "mediator",
+                                 [(at, at + 4 * 3600 - i * 60)]) for i in range(self.PEOPLE)]
+                hold(app, db, meeting, fid, people, lambda item, i, p: _bench_answer(item, i), at, at + 4 * 3600)
+        app.extensions["facilitation.pool"].close()
+        self.lab, self.database = lab, database
+        return {**seeded, "lab": lab}
+
+    def progress_now(self, seeded: dict) -> None:
+        """At the end of the burst: was the e-book still being built (so the whole burst ran beside it)?"""
+        import sqlite3
+
+        with sqlite3.connect(self.database) as conn:
+            state, progress = conn.execute("SELECT state, progress FROM report_jobs ORDER BY id DESC").fetchone()
+        self.progress_at_burst_end = f"{state} {progress}%"
+
+    async def before_burst(self, url: str, seeded: dict) -> None:
+        """The facilitator asks for the lab's e-book as a PDF, from its page."""
+        import aiohttp
+
+        from .run import CSRF
+
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            async with http.get(f"{url}/f/login") as page:
+                token = CSRF.search(await page.text()).group(1)
+            await (await http.post(f"{url}/f/login", data={"csrf_token": token, "email": FACILITATOR[0],
+                                                           "password": FACILITATOR[2]})).release()
+            async with http.get(f"{url}/f/labs/{seeded['lab']}/ebook") as page:
+                token = CSRF.search(await page.text()).group(1)
+            async with http.post(f"{url}/f/labs/{seeded['lab']}/ebook/pdf", allow_redirects=False,
+                                 data={"csrf_token": token, "names": "0"}) as answer:
+                if answer.status != 302:
+                    raise RuntimeError(f"the e-book was not asked for: HTTP {answer.status}")
+
+    def persisted(self, database: Path, bare: bool) -> int:
+        import sqlite3
+
+        with sqlite3.connect(database) as conn:  # the burst's votes, not the lab's seeded answers
+            return conn.execute("SELECT count(*) FROM events WHERE type = 'answer' AND item_id = ?",
+                                [self.item]).fetchone()[0]
+
+    def report(self, database: Path) -> dict:
+        """How the e-book's build went beside the burst (its job, as the server stored it)."""
+        import sqlite3
+        import time
+
+        deadline = time.monotonic() + 300  # the build goes on after the burst: wait for it to end
+        with sqlite3.connect(database) as conn:
+            while time.monotonic() < deadline:
+                state, progress, pages, created, finished = conn.execute(
+                    "SELECT state, progress, pages, created_at, finished_at FROM report_jobs ORDER BY id DESC"
+                ).fetchone()
+                if state in ("done", "failed"):
+                    break
+                time.sleep(1)
+        return {"ebook_state": state, "ebook_pages": pages, "ebook_asked": created, "ebook_finished": finished,
+                "ebook_progress_at_burst_end": getattr(self, "progress_at_burst_end", None)}
+
 
 class BoardWrite(PollBurst):
     """The obstacle board in network teams (35): each person writes two notes; every member of
@@ -359,5 +447,16 @@ class QuestionsBurst(PollBurst):
             return conn.execute("SELECT count(*) FROM events WHERE type IN ('vote', 'ask')").fetchone()[0]
 
 
-SCENARIOS = {"poll": PollBurst, "canvas": CanvasCoEdit, "hostile": HostilePoll, "board": BoardWrite,
-             "board-vote": BoardVote, "questions": QuestionsBurst}
+def _bench_answer(item, index):
+    kind = item["config"].get("kind")
+    if kind == "single":
+        return "answer", {"value": index % len(item["config"]["options"])}
+    if kind == "multiple":
+        return "answer", {"value": [index % len(item["config"]["options"])]}
+    if kind == "scale":
+        return "answer", {"value": 1 + index % 5}
+    return "answer", {"value": ["fiducia", "ascolto", "rete"][index % 3]}
+
+
+SCENARIOS = {"poll": PollBurst, "canvas": CanvasCoEdit, "hostile": HostilePoll, "ebook": EbookDuringPoll,
+             "board": BoardWrite, "board-vote": BoardVote, "questions": QuestionsBurst}

@@ -57,10 +57,26 @@ def create_app(test_config=None) -> Flask:
     app.extensions["facilitation.engine"] = engine
     socketio.on_namespace(LiveNamespace(engine))
 
-    from .views import admin, agendas, archive, auth, console, exercises, journey, network, participant, people
+    from .views import (
+        admin,
+        agendas,
+        api_v1,
+        archive,
+        auth,
+        console,
+        exercises,
+        journey,
+        network,
+        participant,
+        people,
+        reports,
+        tokens,
+    )
 
-    for module in (auth, admin, agendas, console, participant, archive, network, journey, people, exercises):
+    for module in (auth, admin, agendas, console, participant, archive, network, journey, people, exercises, reports,
+                   tokens):
         app.register_blueprint(module.bp)
+    api_v1.init_app(app)
     if not app.config["PRODUCTION"]:
         from .views import dev
 

@@ -93,3 +93,43 @@ def rewrite(db, changed: list[tuple[int, object]]) -> None:
         db.execute("UPDATE artifacts SET data = ? WHERE id = ?", [dumps(data), artifact_id])
     if trigger:
         db.execute(trigger[0])
+
+
+def of_meetings(db, meeting_ids, exercise_type=None, network_id=None) -> list[dict]:
+    """The latest version of each network's result of each exercise of these meetings, in agenda
+    order, with the network's name, the meeting's and the lab's titles."""
+    ids = list(meeting_ids)
+    if not ids:
+        return []
+    where = [f"a.meeting_id IN ({','.join('?' * len(ids))})"]
+    params: list = [*ids]
+    if exercise_type is not None:
+        where.append("a.exercise_type = ?")
+        params.append(exercise_type)
+    if network_id is not None:
+        where.append("a.network_id = ?")
+        params.append(network_id)
+    return _decoded(_rows(
+        db,
+        f"""SELECT a.*, n.name AS network, l.title AS lab_title, m.title AS meeting_title,
+                   m.starts_at AS meeting_date, i.position AS position
+            FROM artifacts a
+            JOIN networks n ON n.id = a.network_id
+            LEFT JOIN labs l ON l.id = a.lab_id
+            LEFT JOIN meetings m ON m.id = a.meeting_id
+            LEFT JOIN agenda_items i ON i.id = a.item_id
+            WHERE {' AND '.join(where)} AND a.version = (
+                SELECT max(version) FROM artifacts c WHERE c.network_id = a.network_id AND c.item_id IS a.item_id)
+            ORDER BY a.meeting_id, i.position, a.item_id, n.name""",
+        params))
+
+
+def every_version_of_network(db, network_id) -> list[dict]:
+    """Every archived version of a network, oldest first (its archive's export)."""
+    return _decoded(_rows(
+        db,
+        """SELECT a.id, a.lab_id, a.meeting_id, a.item_id, a.exercise_type, a.title, a.version, a.created_at,
+                  a.data, l.title AS lab_title, m.title AS meeting_title
+           FROM artifacts a LEFT JOIN labs l ON l.id = a.lab_id LEFT JOIN meetings m ON m.id = a.meeting_id
+           WHERE a.network_id = ? ORDER BY a.id""",
+        [network_id]))

@@ -64,10 +64,13 @@ def figure(spec: dict, *, title: str, headers: list, rows: list[list], kind: str
            caption: str = "") -> Markup:
     """A chart with its title and its table alternative, as an HTML ``<figure>``: the SVG is
     labelled for screen readers by the title; the table holds every figure of the chart."""
+    # People's text (names of networks, options, meetings) reads in its own direction: SVG text
+    # with unicode-bidi="plaintext", table cells with dir="auto".
     drawn = svg(spec, kind).replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
+    drawn = drawn.replace("<text ", '<text unicode-bidi="plaintext" ')
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
     body = "".join("<tr>" + "".join(
-        (f'<th scope="row">{escape(cell)}</th>' if i == 0 else f'<td class="num">{escape(cell)}</td>')
+        (f'<th scope="row" dir="auto">{escape(cell)}</th>' if i == 0 else f'<td class="num" dir="auto">{escape(cell)}</td>')
         for i, cell in enumerate(row)) + "</tr>" for row in rows)
     note = f"<p class=\"muted small\">{escape(caption)}</p>" if caption else ""
     return Markup(

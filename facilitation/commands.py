@@ -1,5 +1,5 @@
 """The click commands of ``facilitation``: migrate, create-facilitator, seed-demo, plugins, serve,
-backup, restore, purge."""
+backup, restore, purge, build-reports."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def cli():
 
 def init_app(app) -> None:
     for command in (create_facilitator, seed_demo, plugins_command, serve, backup_command, restore_command,
-                    purge_command):
+                    purge_command, build_reports):
         app.cli.add_command(command)
 
 
@@ -56,13 +56,28 @@ def create_facilitator(email, name, password):
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
-def seed_demo(base_url):
+@click.option("--history", default=0, show_default=True, help="Also a past lab of this many held meetings.")
+def seed_demo(base_url, history):
     """Create a demo lab with networks and a meeting of polls (once), and print how to use it."""
     from flask import current_app
 
-    from .demo import print_seed, seed
+    from .demo import print_seed, seed, seed_history
 
-    print_seed(seed(current_app), base_url.rstrip("/"))
+    info = seed(current_app)
+    if history:
+        seed_history(current_app, meetings=history)
+    print_seed(info, base_url.rstrip("/"))
+
+
+@click.command("build-reports")
+@with_appcontext
+def build_reports():
+    """Build the queued report PDFs, one at a time, then exit (started by the server)."""
+    from flask import current_app
+
+    from .reports import jobs
+
+    click.echo(f"{jobs.work(current_app)} report(s) built")
 
 
 @click.command("plugins")

@@ -39,6 +39,7 @@ DEFAULTS = {
     "TRUSTED_PROXIES": 0,  # reverse proxies in front (nginx: 1): client addresses from X-Forwarded-For
     "RETENTION_DAYS": 365,  # `facilitation purge` pseudonymises participants of meetings older than this
     "PUBLIC_URL": None,  # base of join links when behind a proxy
+    "REPORT_BUILDERS": 1,  # PDFs built at once, each by a process of its own at a lower CPU priority
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,

@@ -68,12 +68,18 @@ def init_app(app) -> None:
     def csrf_error(exc):
         return render_error(400, _("The form had expired. Go back, reload the page and send it again."), "csrf")
 
+    from .views import api_v1
+
     @app.errorhandler(HTTPException)
     def http_error(exc):
         if exc.code is None or exc.code < 400:
             return exc
+        if api_v1.is_api_request():  # the read API answers JSON (docs: /api/v1/openapi.json)
+            return api_v1.error_answer(exc)
         return render_error(exc.code)
 
     @app.errorhandler(InternalServerError)
     def server_error(exc):
+        if api_v1.is_api_request():
+            return api_v1.error_answer(exc if isinstance(exc, HTTPException) else InternalServerError())
         return render_error(500)

@@ -37,6 +37,11 @@ def network_journey_sections(network_id, viewer, access):
 
 
 @hookspec
+def dashboard_sections(filters):
+    """Return a list of ``DashboardSection``: the plugin's parts of the programme dashboard for ``filters``."""
+
+
+@hookspec
 def meeting_closed(meeting_id):
     """Called after a meeting has ended and its exercises are archived, inside the same transaction."""
 

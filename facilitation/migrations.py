@@ -249,3 +249,45 @@ def m007_agenda_templates(db):
         );
         """
     )
+
+
+@core()
+def m008_reports_and_api_tokens(db):
+    """Reports built off the live server (``report_jobs``: what to build, its progress, its file),
+    facilitators' API tokens (only their hash), and a participant's profession (optional, for
+    the programme's figures)."""
+    run_script(
+        db,
+        """
+        CREATE TABLE report_jobs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('ebook', 'dossier')),
+            subject_id INTEGER NOT NULL,
+            options TEXT NOT NULL DEFAULT '{}',
+            requested_by TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'running', 'done', 'failed')),
+            progress INTEGER NOT NULL DEFAULT 0,
+            step TEXT NOT NULL DEFAULT '',
+            file TEXT,
+            size INTEGER,
+            pages INTEGER,
+            error TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+            heartbeat REAL,
+            finished_at TEXT
+        );
+        CREATE INDEX report_jobs_state ON report_jobs(state, id);
+        CREATE INDEX report_jobs_subject ON report_jobs(kind, subject_id, id);
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            facilitator_id INTEGER NOT NULL REFERENCES facilitators(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+            last_used_at TEXT,
+            revoked_at TEXT
+        );
+        CREATE INDEX api_tokens_account ON api_tokens(facilitator_id, revoked_at);
+        ALTER TABLE participants ADD COLUMN profession TEXT NOT NULL DEFAULT '';
+        """
+    )

@@ -214,10 +214,10 @@ def delete_agenda_template(db, template_id) -> None:
 
 # participants --------------------------------------------------------------
 
-def add_participant(db, meeting_id, name, organisation, network_id, admitted=True):
+def add_participant(db, meeting_id, name, organisation, network_id, admitted=True, profession=""):
     token = new_token()
     pid = db["participants"].insert(
-        {"meeting_id": meeting_id, "name": name, "organisation": organisation,
+        {"meeting_id": meeting_id, "name": name, "organisation": organisation, "profession": profession or "",
          "network_id": network_id, "team": team_of_network(db, meeting_id, network_id),
          "token_hash": hash_token(token), "admitted": 1 if admitted else 0}
     ).last_pk
@@ -634,3 +634,183 @@ def facilitator_session_count(db, facilitator_id) -> int:
 
 def facilitator(db, facilitator_id):
     return row(db, "SELECT * FROM facilitators WHERE id = ?", [facilitator_id])
+
+
+# reports: what the dashboard, the e-book and the exports read ------------------------------
+# A meeting's date is the one the facilitator planned (local time), else the day it started.
+
+MEETING_DATE = "substr(coalesce(nullif(m.starts_at, ''), m.started_at, m.created_at), 1, 10)"
+
+
+def held_meetings(db, lab_id=None, since=None, until=None, meeting_ids=None):
+    """Meetings that were started (live or ended), oldest first, with their lab's title and their
+    date (``date``, ``YYYY-MM-DD``); optionally of one lab, within dates (inclusive), or by id."""
+    where, params = ["m.started_at IS NOT NULL"], []
+    if lab_id is not None:
+        where.append("m.lab_id = ?")
+        params.append(lab_id)
+    if since:
+        where.append(f"{MEETING_DATE} >= ?")
+        params.append(since)
+    if until:
+        where.append(f"{MEETING_DATE} <= ?")
+        params.append(until)
+    if meeting_ids is not None:
+        where.append(f"m.id IN ({','.join('?' * len(meeting_ids))})")
+        params += list(meeting_ids)
+    return rows(db, f"""SELECT m.*, l.title AS lab_title, {MEETING_DATE} AS date
+                        FROM meetings m JOIN labs l ON l.id = m.lab_id
+                        WHERE {' AND '.join(where)} ORDER BY date, m.starts_at, m.id""", params)
+
+
+def _in(column: str, ids) -> tuple[str, list]:
+    ids = list(ids)
+    return f"{column} IN ({','.join('?' * len(ids))})" if ids else "0", ids
+
+
+def participants_of_meetings(db, meeting_ids):
+    """Admitted participants of these meetings, with their network's name."""
+    clause, params = _in("p.meeting_id", meeting_ids)
+    return rows(db, f"""SELECT p.id, p.meeting_id, p.name, p.organisation, p.profession, p.network_id, p.team,
+                               p.erased_at, n.name AS network
+                        FROM participants p LEFT JOIN networks n ON n.id = p.network_id
+                        WHERE {clause} AND p.admitted = 1 ORDER BY p.meeting_id, n.name, p.id""", params)
+
+
+def attendance_of_meetings(db, meeting_ids):
+    """Every connection's join and leave time (seconds since the epoch) in these meetings."""
+    clause, params = _in("meeting_id", meeting_ids)
+    return rows(db, f"""SELECT participant_id, meeting_id, joined_at, left_at FROM attendance
+                        WHERE {clause} ORDER BY participant_id, joined_at""", params)
+
+
+def network_count(db) -> int:
+    return db.execute("SELECT count(*) FROM networks").fetchone()[0]
+
+
+def all_participants_of_meeting(db, meeting_id):
+    """Everyone who signed in to a meeting, admitted or not (raw data exports)."""
+    return rows(db, """SELECT p.id, p.name, p.organisation, p.profession, p.network_id, n.name AS network, p.team,
+                              p.admitted, p.created_at, p.erased_at
+                       FROM participants p LEFT JOIN networks n ON n.id = p.network_id
+                       WHERE p.meeting_id = ? ORDER BY p.id""", [meeting_id])
+
+
+def events_of_meeting(db, meeting_id):
+    """The meeting's event log, in order: every accepted action and control."""
+    return rows(db, """SELECT seq, item_id, actor, network_id, type, payload, client_id, audience, data, created_at
+                       FROM events WHERE meeting_id = ? ORDER BY stream, seq""", [meeting_id])
+
+
+def set_meeting_times(db, meeting_id, started_at, ended_at) -> None:
+    """When a meeting started and ended (ISO UTC): for meetings entered after the fact, and seeds."""
+    db.execute("UPDATE meetings SET started_at = ?, ended_at = ?, state = ? WHERE id = ?",
+               [started_at, ended_at, "ended" if ended_at else "live", meeting_id])
+
+
+def add_attendance(db, participant_id, meeting_id, joined_at: float, left_at: float | None, sid="") -> None:
+    """One connection with known times (seeds and imports; live connections use ``open_attendance``)."""
+    db["attendance"].insert({"participant_id": participant_id, "meeting_id": meeting_id, "sid": sid or "import",
+                             "joined_at": joined_at, "left_at": left_at})
+
+
+def set_profession(db, participant_id, profession) -> None:
+    db.execute("UPDATE participants SET profession = ? WHERE id = ?", [profession or "", participant_id])
+
+
+# report jobs: PDFs built by a separate process, progress read by the pages ------------------
+
+def add_report_job(db, kind, subject_id, options, requested_by) -> int:
+    return db["report_jobs"].insert({"kind": kind, "subject_id": subject_id, "options": dumps(options),
+                                     "requested_by": requested_by}).last_pk
+
+
+def report_job(db, job_id):
+    found = row(db, "SELECT * FROM report_jobs WHERE id = ?", [job_id])
+    if found:
+        found["options"] = loads(found["options"], {})
+    return found
+
+
+def report_jobs_of(db, kind, subject_id, limit=5):
+    return rows(db, "SELECT * FROM report_jobs WHERE kind = ? AND subject_id = ? ORDER BY id DESC LIMIT ?",
+                [kind, subject_id, limit])
+
+
+def fail_stale_report_jobs(db, heartbeat_before: float, message: str) -> None:
+    """Running jobs whose builder stopped beating (its process died) are failed."""
+    db.execute("UPDATE report_jobs SET state = 'failed', error = ?, finished_at = ? "
+               "WHERE state = 'running' AND coalesce(heartbeat, 0) < ?", [message, now_iso(), heartbeat_before])
+
+
+def claim_report_job(db, max_running: int, now: float):
+    """The oldest queued job, now running, if fewer than ``max_running`` run (inside a transaction)."""
+    running = db.execute("SELECT count(*) FROM report_jobs WHERE state = 'running'").fetchone()[0]
+    if running >= max_running:
+        return None
+    found = db.execute("SELECT id FROM report_jobs WHERE state = 'queued' ORDER BY id LIMIT 1").fetchone()
+    if not found:
+        return None
+    db.execute("UPDATE report_jobs SET state = 'running', heartbeat = ?, progress = 1 WHERE id = ?", [now, found[0]])
+    return report_job(db, found[0])
+
+
+def report_progress(db, job_id, progress: int, step: str, now: float) -> None:
+    db.execute("UPDATE report_jobs SET progress = ?, step = ?, heartbeat = ? WHERE id = ? AND state = 'running'",
+               [progress, step, now, job_id])
+
+
+def finish_report_job(db, job_id, file, size, pages) -> None:
+    db.execute("UPDATE report_jobs SET state = 'done', progress = 100, step = '', file = ?, size = ?, pages = ?,"
+               " finished_at = ? WHERE id = ?", [file, size, pages, now_iso(), job_id])
+
+
+def older_report_files(db, kind, subject_id, keep: int) -> list[tuple[int, str]]:
+    """(id, file) of a subject's built PDFs older than its ``keep`` newest."""
+    return [(r[0], r[1]) for r in db.execute(
+        "SELECT id, file FROM report_jobs WHERE kind = ? AND subject_id = ? AND file IS NOT NULL"
+        " ORDER BY id DESC LIMIT -1 OFFSET ?", [kind, subject_id, keep])]
+
+
+def forget_report_file(db, job_id) -> None:
+    db.execute("UPDATE report_jobs SET file = NULL WHERE id = ?", [job_id])
+
+
+def fail_report_job(db, job_id, message) -> None:
+    db.execute("UPDATE report_jobs SET state = 'failed', error = ?, finished_at = ? WHERE id = ?",
+               [message, now_iso(), job_id])
+
+
+# API tokens: a facilitator's, for the read API; only the hash is stored ----------------------
+
+API_TOKEN_PREFIX = "fapi_"
+
+
+def add_api_token(db, facilitator_id, name) -> tuple[int, str]:
+    """A new token of this account; returns (id, the secret), the secret shown once."""
+    token = API_TOKEN_PREFIX + new_token()
+    token_id = db["api_tokens"].insert({"facilitator_id": facilitator_id, "name": name,
+                                        "token_hash": hash_token(token)}).last_pk
+    return token_id, token
+
+
+def api_tokens_of(db, facilitator_id):
+    return rows(db, """SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens
+                       WHERE facilitator_id = ? ORDER BY revoked_at IS NOT NULL, id DESC""", [facilitator_id])
+
+
+def api_token_by_secret(db, token):
+    """The active token of this secret, with its account, or None."""
+    if not isinstance(token, str) or not token.startswith(API_TOKEN_PREFIX) or len(token) > 100:
+        return None
+    return row(db, "SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL", [hash_token(token)])
+
+
+def touch_api_token(db, token_id) -> None:
+    db.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [now_iso(), token_id])
+
+
+def revoke_api_token(db, facilitator_id, token_id) -> bool:
+    found = db.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND facilitator_id = ? "
+                       "AND revoked_at IS NULL", [now_iso(), token_id, facilitator_id])
+    return bool(found.rowcount)

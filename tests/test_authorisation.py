@@ -6,8 +6,10 @@ does a cell whose behaviour differs from the table.
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from facilitation.db import borrowed, migrate, transaction
 from facilitation.exercise import Action, Actor, State
 from facilitation.live.engine import Connection
 from facilitation.live.sockets import LiveNamespace
+from facilitation.reports import jobs as report_jobs
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "security.md"
 PRINCIPALS = ("anonymous", "participant_own", "participant_other", "participant_other_meeting",
@@ -63,17 +66,16 @@ def test_every_route_and_every_socket_handler_has_a_row(app):
 def app(tmp_path_factory):
     """One app for the whole matrix: every cell makes its own visitor and its own objects."""
     path = tmp_path_factory.mktemp("matrix")
-    # Every cell connects from the test client's one address, hundreds of times, many refused on
-    # purpose: a limit of connections not yet authenticated per address must not refuse later cells.
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": str(path / "test.db"),
-                      "WTF_CSRF_ENABLED": False,
-                      # Hundreds of refused connections from one test address, by design:
-                      # not what the cap on connections waiting to authenticate is about.
-                      "SOCKET_PENDING_PER_ADDRESS": 10_000})
-    with borrowed(app) as db:
-        migrate(db, app.extensions["facilitation.registry"])
-    yield app
-    app.extensions["facilitation.pool"].close()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FACILITATION_INSTANCE", str(path))  # report files and builders' logs stay in the temp folder
+        # Every cell connects from the test client's one address, hundreds of times, many refused on
+        # purpose: a limit of connections not yet authenticated per address must not refuse later cells.
+        app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE": str(path / "test.db"),
+                          "WTF_CSRF_ENABLED": False, "SOCKET_PENDING_PER_ADDRESS": 10_000})
+        with borrowed(app) as db:
+            migrate(db, app.extensions["facilitation.registry"])
+        yield app
+        app.extensions["facilitation.pool"].close()
 
 
 CANVAS = {"goal": "Una comunità che accoglie", "needs": "", "strategies": [], "roles": [], "interactions": []}
@@ -116,9 +118,18 @@ def world(app):
             revoked = store.issue_network_link(db, n1, fid)
             this_link = store.issue_network_link(db, n1, fid)  # revokes the first one
             other_link = store.issue_network_link(db, n2, fid)
+            api_token = store.add_api_token(db, fid, "Matrix")[1]
+            # A built e-book of the lab and a built dossier of this network, to open and download.
+            jobs_done = {}
+            for kind, subject in (("ebook", lab), ("dossier", n1)):
+                job_id = store.add_report_job(db, kind, subject, {}, "facilitator:1")
+                (report_jobs.folder(app) / f"matrix-{kind}.pdf").write_bytes(b"%PDF-1.7 matrix")
+                store.finish_report_job(db, job_id, f"matrix-{kind}.pdf", 15, 1)
+                jobs_done[kind] = job_id
         seeded = {"facilitator": fid, "networks": [n1, n2], "lab": lab, "meeting": meeting, "single": single,
                   "squad": squad, "evaluation": evaluation, "assessment": assessment, "questions": questions,
-                  "prompt": prompt, "other_meeting": other_meeting, "code": store.meeting(db, meeting)["join_code"]}
+                  "prompt": prompt, "other_meeting": other_meeting, "code": store.meeting(db, meeting)["join_code"],
+                  "jobs": jobs_done}
         engine = app.extensions["facilitation.engine"]
         with app.test_request_context():
             fac = Connection("setup", Actor("facilitator", fid), meeting, "console")
@@ -152,8 +163,11 @@ def world(app):
         http = app.test_client()
         if who == "facilitator":
             login(http)
+        if who == "api_token":
+            http.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token}"  # a program: no cookie
         if who in tokens:
             http.get(f"/n/{tokens[who]}")  # as a team member opening their link (a session of their own)
+            http.environ_base["HTTP_X_NETWORK_LINK"] = tokens[who]  # and as its program reading the API
             return http, None, tokens[who]
         return http, seeded["meeting"], BOGUS_LINK
 
@@ -163,10 +177,12 @@ def world(app):
                                                                    "options": ["A", "B"]})
             person = store.add_participant(db, seeded["meeting"], "Target", "", seeded["networks"][0])[0]
             spare = store.save_network(db, {"name": f"Spare {uuid.uuid4().hex[:8]}"})
+            token_id = store.add_api_token(db, seeded["facilitator"], "Spare")[0]
             template = store.save_agenda_template(db, "T", "", [{"type": "poll", "config": {"title": "Q"}}])
         return {"template_id": template, "meeting_id": seeded["meeting"], "item_id": item, "participant_id": person,
                 "network_id": seeded["networks"][0], "lab_id": seeded["lab"], "code": seeded["code"],
-                "networks": seeded["networks"], "spare_network": spare, "number": 1, "type_name": "squad"}
+                "networks": seeded["networks"], "spare_network": spare, "number": 1, "type_name": "squad",
+                "job_id": seeded["jobs"]["dossier"], "token_id": token_id}
 
     return {"principal": principal, "objects": fresh_objects, "seeded": seeded}
 
@@ -186,11 +202,14 @@ FORMS = {
     "admin.item_new": lambda o: {"type": "poll", "title": "Q", "kind": "single", "options": "A\nB"},
     "admin.item_edit": lambda o: {"title": "Q", "kind": "single", "options": "A\nB"},
     "admin.item_move": lambda o: {"dir": "up"},
+    "tokens.tokens": lambda o: {"name": "A program"},
+    "reports.ebook_pdf": lambda o: {"chosen": "1", "part": "agenda"},
     "agendas.save": lambda o: {"name": "Formato"},
     "agendas.from_template": lambda o: {"template": "shipped:closing_conference", "title": "Convegno"},
     "agendas.duplicate": lambda o: {"title": "Incontro 2"},
 }
-URL_VALUES = {"static": {"filename": "css/app.css"}, "exercises.static": {"type_name": "poll", "filename": "poll.js"}}
+URL_VALUES = {"static": {"filename": "css/app.css"}, "exercises.static": {"type_name": "poll", "filename": "poll.js"},
+              "reports.figure_csv": {"section": "participation", "figure": "summary"}}
 QUERY = {"squad.n_compare_view": "?a=1&b=1", "squad.f_compare_view": "?a=1&b=1", "admin.item_new": "?type=poll"}
 
 
@@ -211,6 +230,8 @@ def http_cell(app, world, method, endpoint, who) -> bool:
     if endpoint in SPARE_NETWORK:
         objects["network_id"] = objects["spare_network"]
     objects["token"] = token
+    if endpoint.startswith("reports.job_"):  # the lab e-book's jobs; network pages show the network's dossier
+        objects["job_id"] = world["seeded"]["jobs"]["ebook"]
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     values = {k: objects[k] for k in rule.arguments if k in objects} | URL_VALUES.get(endpoint, {})
     with app.test_request_context():
@@ -224,7 +245,11 @@ def http_cell(app, world, method, endpoint, who) -> bool:
         return False
     if "token" in rule.arguments and who == "link_other":
         # Another network's link opens that network's own pages: this network's never show.
-        return THIS_NETWORK in response.get_data(as_text=True)
+        body = response.data
+        if response.mimetype == "application/zip":  # an export: look inside its files
+            with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                body = b"".join(archive.read(name) for name in archive.namelist())
+        return THIS_NETWORK.encode() in body
     return True
 
 

@@ -12,7 +12,7 @@ def test_a_chart_is_an_svg_with_text_a_label_and_its_table():
                          rows=[["Tempo", 3], ["Persone", 5]]))
     assert '<svg role="img" aria-label="Cosa è critico &lt;b&gt;"' in html
     assert ">Tempo</text>" in html and ">Risposte</text>" in html, "labels are text, not paths"
-    assert '<th scope="row">Persone</th><td class="num">5</td>' in html
+    assert '<th scope="row" dir="auto">Persone</th><td class="num" dir="auto">5</td>' in html
     assert "style=" not in html and "<script" not in html, "nothing the Content Security Policy refuses"
 
 

@@ -250,7 +250,9 @@ def test_every_page_shows_user_text_isolated(app, seeded, login, db, sockets):
     pages = ["/f/", "/f/networks", f"/f/labs/{lab}", f"/f/meetings/{m}", f"/f/meetings/{m}/participants",
              f"/f/items/{seeded['single']}", f"/f/meetings/{m}/console", f"/f/meetings/{m}/projector",
              f"/f/networks/{n1}/archive", f"/f/networks/{n1}/squad/1", f"/f/networks/{n1}/squad/1/print",
-             f"/f/networks/{n1}/squad/compare?a=1&b=2", f"/f/networks/{n1}/w/squad", f"/f/networks/{n1}/journey"]
+             f"/f/networks/{n1}/squad/compare?a=1&b=2", f"/f/networks/{n1}/w/squad", f"/f/networks/{n1}/journey",
+             f"/f/labs/{lab}/ebook", f"/f/labs/{lab}/ebook/{m}?names=1", "/f/reports", f"/f/reports?lab={lab}",
+             f"/f/networks/{n1}/dossier?names=1"]
     checked = 0
     for path in pages:
         response = http.get(path)
@@ -260,7 +262,7 @@ def test_every_page_shows_user_text_isolated(app, seeded, login, db, sockets):
         checked += html.count(MARK)
     for client, path in ((ada_http, f"/j/{seeded['code']}"), (app.test_client(), f"/j/{seeded['code']}"),
                          (app.test_client(), f"/n/{token}"), (app.test_client(), f"/n/{token}/squad/2"),
-                         (app.test_client(), f"/n/{token}/journey")):
+                         (app.test_client(), f"/n/{token}/journey"), (app.test_client(), f"/n/{token}/dossier")):
         html = client.get(path).get_data(as_text=True)
         assert not_isolated(html) == [], path
         checked += html.count(MARK)

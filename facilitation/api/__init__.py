@@ -42,14 +42,17 @@ from ..exercise import (
     State,
 )
 from ..hookspecs import hookimpl
+from ..reports.figures import Figure as DashboardFigure
+from ..reports.figures import Section as DashboardSection
 from ..schema import Field, ValidationError, clean_text
 from ..text import markdown_cell, neutral_cell
 
 __all__ = [
     "ARCHIVE", "EVERYONE", "FACILITATOR", "FACILITATORS", "PARTICIPANT", "PROJECTOR", "SELF", "TEAM",
-    "Access", "Action", "ActionError", "ActionSpec", "Actor", "Control", "clean_text", "Exercise", "Field", "Outcome", "State",
-    "ValidationError", "add_version", "chart", "chart_svg", "current_facilitator", "database", "format_date",
-    "format_decimal", "format_percent", "gettext", "hookimpl", "latest_version",
+    "Access", "Action", "ActionError", "ActionSpec", "Actor", "Control", "clean_text", "DashboardFigure",
+    "DashboardSection", "Exercise", "Field", "Outcome", "State",
+    "ValidationError", "add_version", "archived_results", "chart", "chart_svg", "current_facilitator", "database",
+    "format_date", "format_decimal", "format_percent", "gettext", "hookimpl", "latest_version",
     "lazy_gettext", "link_token", "login_required", "markdown_cell", "network", "network_route", "neutral_cell",
     "ngettext", "participants", "pgettext",
     "transaction", "translations_folder", "version", "versions",
@@ -83,6 +86,16 @@ def add_version(network_id: int, exercise_type: str, title: str, data: dict) -> 
     """Store a new version made outside a meeting (an import, say); call inside ``transaction()``."""
     return _artifacts.add_artifact(_db.get_db(), network_id=network_id, lab_id=None, meeting_id=None, item_id=None,
                                    exercise_type=exercise_type, title=title, data=data)
+
+
+def archived_results(exercise_type: str, *, meeting_ids=None, network_id: int | None = None) -> list[dict]:
+    """The latest version of each network's archived result of one exercise type, in the meetings
+    ``meeting_ids`` (a dashboard's ``filters.meeting_ids``; None: every meeting), optionally of one
+    network: dicts like ``render_archive``'s artifact, with ``id``, ``item_id``, ``network`` (its name)."""
+    db = _db.get_db()
+    if meeting_ids is None:
+        meeting_ids = [m["id"] for m in _store.held_meetings(db)]
+    return _artifacts.of_meetings(db, meeting_ids, exercise_type, network_id)
 
 
 def chart(spec: dict, *, title: str, headers: list, rows: list[list], kind: str = "vega-lite",

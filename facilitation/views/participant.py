@@ -9,6 +9,7 @@ from .. import store
 from ..db import get_db, transaction
 from ..live.rooms import network_of_team
 from ..live.sockets import participant_cookie
+from ..professions import PROFESSIONS
 from ..schema import clean_text, parse_int
 from ..throttle import CODE
 from . import or_404
@@ -85,9 +86,11 @@ def join(code):
     if meeting["state"] == "ended":
         return render_template("participant/ended.html", meeting=meeting), 410
     networks = store.lab_networks(db, meeting["lab_id"])
-    values = {"name": "", "organisation": "", "network": ""}
+    values = {"name": "", "organisation": "", "profession": "", "network": ""}
     if request.method == "POST":
         values = {k: clean_text(request.form.get(k, ""))[:120] for k in values}
+        if values["profession"] not in PROFESSIONS:
+            values["profession"] = ""
         errors = {}
         if meeting["admission"] == "locked":
             errors["_"] = _("The facilitator has closed admissions to this meeting.")
@@ -100,7 +103,7 @@ def join(code):
             by_hand = bool(meeting["admit_by_hand"])
             with transaction(db):
                 token = store.add_participant(db, meeting["id"], values["name"], values["organisation"],
-                                              network_id, admitted=not by_hand)[1]
+                                              network_id, admitted=not by_hand, profession=values["profession"])[1]
             if by_hand:
                 current_app.extensions["facilitation.engine"].tell_waiting(db, meeting["id"])
             response = make_response(redirect(url_for("participant.join", code=meeting["join_code"])))
@@ -109,6 +112,6 @@ def join(code):
                                 secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
             return response
         return render_template("participant/join.html", meeting=meeting, networks=networks, values=values,
-                               errors=errors), 400
+                               errors=errors, professions=PROFESSIONS), 400
     return render_template("participant/join.html", meeting=meeting, networks=networks, values=values,
-                           errors={})
+                           errors={}, professions=PROFESSIONS)

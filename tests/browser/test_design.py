@@ -179,7 +179,7 @@ def test_every_main_view_at_360_1280_and_1920_px_no_sideways_scroll(live_server,
     phone.locator(".squad-tab").nth(3).click()
     survey(phone, "participant-squad-interactions")
     survey(fac, "console-squad")
-    expect(projector.locator("#exercise .squad-map")).to_have_count(2)
+    expect(projector.locator("#exercise .squad-card")).to_have_count(2)
     survey(projector, "projector-squad")
     fac.goto(f"{url}/f/meetings/{live_server.meeting_id}/participants")
     survey(fac, "participants")

@@ -247,13 +247,14 @@ def test_teams_maps_are_large_and_the_join_panel_small_once_people_are_in(
     screen = projector(new_page, live_server)
     lobby_qr = box(screen, "img.qr")["height"]
     open_on_console(fac, SQUAD)
-    expect(screen.locator("#exercise .squad-map")).to_have_count(2)
+    # Each team's card, with its map once it has roles (an empty canvas says how to begin).
+    expect(screen.locator("#exercise .squad-card")).to_have_count(2)
     # What a team writes reaches the room's screen as they write it.
     goal = ada.locator('[data-key="goal"][data-field=text]')
     goal.fill("Una comunità che accoglie")
     goal.blur()
     expect(screen.locator("#exercise .squad-card", has_text=DALMINE)).to_contain_text("Una comunità che accoglie")
-    maps = [screen.locator("#exercise .squad-map").nth(i).bounding_box() for i in range(2)]
+    maps = [screen.locator("#exercise .squad-card").nth(i).bounding_box() for i in range(2)]
     assert all(m["width"] >= 0.4 * SCREEN["width"] for m in maps), maps
     # Two people are in: the join panel steps aside, small but still there.
     qr = box(screen, "img.qr")

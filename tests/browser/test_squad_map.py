@@ -185,6 +185,8 @@ def test_every_map_text_is_at_least_12_px_on_every_screen(server, new_page, shot
     garbagnate = fac.locator(".squad-card").filter(has_text="Garbagnate Milanese")
     expect(garbagnate.locator(".squad-counts")).to_have_text("1 strategia · 1 ruolo · 0 interazioni")
     fac.click("#end-meeting")
+    fac.locator("dialog.dialog [data-role=confirm]").click()
+    expect(fac.locator("#end-meeting")).to_be_hidden()
 
     # The archive's pages draw the server's SVG.
     team = new_page()

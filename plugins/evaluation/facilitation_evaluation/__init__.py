@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from facilitation.api import hookimpl, translations_folder
 
+from . import dashboard
 from .exercise import Evaluation
 from .render import journey_section, render_archive
 
@@ -28,3 +29,8 @@ def register_translations():
 def network_journey_sections(network_id, viewer, access):
     found = journey_section(network_id)
     return [found] if found else []
+
+
+@hookimpl
+def dashboard_sections(filters):
+    return dashboard.sections(filters)

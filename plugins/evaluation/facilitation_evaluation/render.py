@@ -93,8 +93,19 @@ def _count_axis(counts: list[int]) -> dict:
 
 def recommend_chart(mine: dict):
     dist = mine["recommend"]["dist"]
+    # The table runs across, a column per score: eleven rows of one number would make a long page.
+    return api.chart(
+        recommend_spec(dist),
+        title=_("How likely they would recommend it"),
+        headers=[_("Score (0-10)"), *[str(i) for i in range(len(dist))]],
+        rows=[[_("People"), *dist]],
+    )
+
+
+def recommend_spec(dist: list[int]) -> dict:
+    """How many people gave each recommendation score, as bars with their counts."""
     values = [{"score": str(i), "people": c} for i, c in enumerate(dist)]
-    spec = {
+    return {
         "width": 300,
         "height": 140,
         "data": {"values": values},
@@ -116,13 +127,6 @@ def recommend_chart(mine: dict):
             },
         ],
     }
-    # The table runs across, a column per score: eleven rows of one number would make a long page.
-    return api.chart(
-        spec,
-        title=_("How likely they would recommend it"),
-        headers=[_("Score (0-10)"), *[str(i) for i in range(len(dist))]],
-        rows=[[_("People"), *dist]],
-    )
 
 
 def choices_chart(title: str, labels, rows: list[list]):
@@ -155,6 +159,14 @@ def choices_chart(title: str, labels, rows: list[list]):
 def efficacy_chart(rows: list[dict], series: list[tuple[str, str]], title: str):
     """Each indicator's average at each moment of ``series`` (``(key, label)``, oldest first), as
     points that differ by shape as well as colour, joined by a line from the oldest to the newest."""
+    labels = [label for _key, label in series]
+    headers = [_("Indicator"), *labels]
+    table = [[r["label"], *[_cell(r[key], r.get(key + "_count")) for key, _label in series]] for r in rows]
+    return api.chart(efficacy_spec(rows, series), title=title, headers=headers, rows=table)
+
+
+def efficacy_spec(rows: list[dict], series: list[tuple[str, str]]) -> dict:
+    """The drawing of ``efficacy_chart``: one line of points per row's ``label``."""
     values = [
         {"indicator": r["label"], "when": label, "mean": r[key]}
         for r in rows
@@ -165,7 +177,7 @@ def efficacy_chart(rows: list[dict], series: list[tuple[str, str]], title: str):
     axis_y = {"field": "indicator", "type": "nominal", "sort": None, "title": None, "axis": {"labelLimit": 130}}
     # Both layers on one 1-5 scale (the rule's own would start at 0).
     scale_x = {"domain": [1, 5]}
-    spec = {
+    return {
         "width": 200,
         "height": {"step": 34},
         "data": {"values": values},
@@ -208,9 +220,6 @@ def efficacy_chart(rows: list[dict], series: list[tuple[str, str]], title: str):
         ],
         "config": {"legend": {"orient": "bottom", "direction": "horizontal"}},
     }
-    headers = [_("Indicator"), *labels]
-    table = [[r["label"], *[_cell(r[key], r.get(key + "_count")) for key, _label in series]] for r in rows]
-    return api.chart(spec, title=title, headers=headers, rows=table)
 
 
 def _cell(value, count) -> str:

@@ -237,3 +237,27 @@ def test_the_facilitators_wording_is_text_in_charts_and_tables(app):
         assert "<script>" not in out and "&lt;script&gt;" in out, fmt
     markdown = render(app, artifact, "markdown", names=True)
     assert "| <script>alert(\"x\")</script> & «città» | 1 | 1 |" in markdown  # as typed, on one line, as every Markdown export
+
+
+def test_the_programme_dashboard_adds_up_satisfaction_and_shows_efficacy_since_t0(app, db, seeded, login, three_meetings):
+    """Eight people in the three questionnaires (scores 9, 10, 6 and 3; 9, 9; 10, 8): five of them
+    would recommend it. The second network's one person is a group too small to show alone."""
+    n1, n2 = seeded["networks"][:2]
+    http = app.test_client()
+    login(http)
+    page = http.get("/f/reports").get_data(as_text=True)
+    assert "Soddisfazione" in page and "Efficacia dal T0" in page
+    recommend = http.get("/f/reports/satisfaction/recommend.csv").get_data(as_text=True).lstrip("\ufeff")
+    counts = [line.split(",") for line in recommend.splitlines()[1:]]
+    assert {int(score): int(people) for score, people in counts} == {
+        **{s: 0 for s in range(11)}, 3: 1, 6: 1, 8: 1, 9: 3, 10: 2
+    }
+    indicators = http.get("/f/reports/efficacy/indicators.csv").get_data(as_text=True)
+    # The first network: T0 (2, 2, 3 -> 2.33) and now (the named questionnaire: 4 and 5 -> 4.5).
+    first = store.network(db, n1)["name"]
+    row = next(line for line in indicators.splitlines() if line.startswith(f"{first},Coprogettazione"))
+    assert row.split(",")[2:] == ["2.33", "4.5", "2.17"]
+    # One person of the second network, anonymous: no figures, only how many answered.
+    alone = http.get(f"/f/reports?network={n2}").get_data(as_text=True)
+    assert "Meno di 3 persone hanno risposto in forma anonima" in alone
+    assert http.get(f"/f/reports/satisfaction/recommend.csv?network={n2}").status_code == 404

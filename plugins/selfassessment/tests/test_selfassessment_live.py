@@ -135,7 +135,8 @@ def test_every_version_is_a_radar_against_t0_and_the_previous_one_in_every_forma
     html = render(app, found[-1], "html", names=False)
     assert html.count("<svg") == 1 and 'role="img"' in html and "T0: " in html and "Precedente: " in html
     assert (
-        '<th scope="row">1. Cultura di squadra</th><td class="num">1</td><td class="num">2</td><td class="num">4</td>'
+        '<th scope="row" dir="auto">1. Cultura di squadra</th><td class="num" dir="auto">1</td>'
+        '<td class="num" dir="auto">2</td><td class="num" dir="auto">4</td>'
         in html
     )
     assert "Ada" not in html
