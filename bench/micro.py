@@ -102,7 +102,7 @@ def measure(stored: int) -> dict:
             migrate(db, app.extensions["facilitation.registry"])
         seeded = _seed(app, stored)
         engine = app.extensions["facilitation.engine"]
-        engine._flusher_started = True  # pushes are timed here, one by one, not by the background loop
+        engine.pushes._started = True  # pushes are timed here, one by one, not by the background loop
         gc.collect()  # the seeding's garbage is not the votes' cost
         votes, pushes = [], []
         with app.test_request_context(), borrowed(app) as db:

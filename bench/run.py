@@ -347,6 +347,7 @@ def _profile(srv: servers.Servers, case: dict, phase: str) -> list:
                 "raw",
                 "--rate",
                 "200",
+                "--nonblocking",  # never pause the server to sample it: a paused server is what we would measure
                 "--output",
                 str(out / f"profile-{label}-{k}.txt"),
             ],

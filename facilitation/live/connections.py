@@ -42,17 +42,47 @@ class Connection:
         return out
 
 
+def _team_key(conn: Connection) -> tuple | None:
+    """Where a connection counts in ``team_presence``: people of a team, or of a workspace."""
+    if conn.role in ("participant", "network") and conn.actor.team:
+        return (conn.meeting_id, conn.actor.team)
+    return None
+
+
 class Connections:
-    """Authenticated connections of this process, by socket id."""
+    """Authenticated connections of this process, by socket id, and by team for presence:
+    a team's members are read several times a second in a large room, so they are kept
+    indexed rather than found among every connection."""
 
     def __init__(self):
         self._by_sid: dict[str, Connection] = {}
+        self._by_team: dict[tuple, dict[str, Connection]] = {}
+
+    def _index(self, conn: Connection) -> None:
+        key = _team_key(conn)
+        if key is not None:
+            self._by_team.setdefault(key, {})[conn.sid] = conn
+
+    def _unindex(self, conn: Connection) -> None:
+        key = _team_key(conn)
+        members = self._by_team.get(key) if key is not None else None
+        if members is not None:
+            members.pop(conn.sid, None)
+            if not members:
+                del self._by_team[key]
 
     def add(self, conn: Connection) -> None:
+        known = self._by_sid.get(conn.sid)
+        if known is not None:
+            self._unindex(known)
         self._by_sid[conn.sid] = conn
+        self._index(conn)
 
     def remove(self, sid: str) -> Connection | None:
-        return self._by_sid.pop(sid, None)
+        conn = self._by_sid.pop(sid, None)
+        if conn is not None:
+            self._unindex(conn)
+        return conn
 
     def get(self, sid: str) -> Connection | None:
         return self._by_sid.get(sid)
@@ -71,16 +101,17 @@ class Connections:
     def team_members(self, meeting_id, team) -> list[dict]:
         """Who is connected to one team (or network workspace) right now, in this process."""
         seen, out = set(), []
-        for c in list(self._by_sid.values()):
-            if c.role in ("participant", "network") and c.meeting_id == meeting_id and c.actor.team == team:
-                if c.actor.key not in seen:
-                    seen.add(c.actor.key)
-                    out.append({"key": c.actor.key, "name": c.actor.name, "kind": c.actor.kind})
+        for c in list(self._by_team.get((meeting_id, team), {}).values()):
+            if c.actor.key not in seen:
+                seen.add(c.actor.key)
+                out.append({"key": c.actor.key, "name": c.actor.name, "kind": c.actor.kind})
         return sorted(out, key=lambda m: (m["name"], m["key"]))
 
     def move(self, sid: str, team: str | None) -> Connection | None:
         """The connection with its actor in another team (its rooms are moved by the caller)."""
         conn = self._by_sid.get(sid)
         if conn is not None:
+            self._unindex(conn)
             conn.actor = replace(conn.actor, team=team)
+            self._index(conn)
         return conn
