@@ -1,5 +1,9 @@
 """Floods against the real server: message size, foreign origins, connections and events per address."""
 
+import math
+import threading
+import time
+
 import pytest
 import socketio
 
@@ -94,10 +98,27 @@ def test_connections_and_events_per_address_are_limited(server):
 def test_one_connection_flooding_is_limited_by_its_own_budget(server):
     seed = server.seed_info
     [ada] = join_participants(server, seed, 1, prefix="Fast")
+    # All 26 sent at once, their acks collected as they come: a vote's budget is a burst of 20
+    # refilled at 5 a second, so how many pass depends on how long the server took to read them,
+    # which the test measures instead of assuming a quiet machine.
+    acks, done = [], threading.Event()
+
+    def got(ack):
+        acks.append(ack)
+        if len(acks) == 26:
+            done.set()
+
     try:
-        acks = [call(ada, {"item": seed["items"][0], "type": "answer", "payload": {"value": i % 4}})
-                for i in range(26)]
+        started = time.monotonic()
+        for i in range(26):
+            ada.sio.emit("action", {"item": seed["items"][0], "type": "answer", "payload": {"value": i % 4}},
+                         callback=got)
+        assert done.wait(60), f"{len(acks)} acks of 26"
+        elapsed = time.monotonic() - started
     finally:
         ada.close()
-    assert sum(a["ok"] for a in acks) <= 22
-    assert {a["error"]["code"] for a in acks if not a["ok"]} == {"rate_limited"}
+    passed = sum(a["ok"] for a in acks)
+    assert passed <= 20 + math.ceil(5 * elapsed), (passed, elapsed)
+    if 20 + 5 * elapsed < 25:  # the refill could not have let every vote through
+        assert passed < 26
+    assert {a["error"]["code"] for a in acks if not a["ok"]} <= {"rate_limited"}
