@@ -182,6 +182,7 @@ def test_two_members_build_a_squad_live_the_network_link_revisits_it(server, bro
     assert team.locator("svg.squad-map").count() >= 1
     assert "Garbagnate" not in team.content()
     team.locator("#squad-versions a").first.click()
+    team.locator("#squad-map svg").wait_for()
     team.locator("#squad-map").screenshot(path=str(ARTIFACTS / "squad-map.png"))
     expect_text(team.locator("#squad-map"), "casi da seguire")
 
@@ -200,6 +201,8 @@ def test_two_members_build_a_squad_live_the_network_link_revisits_it(server, bro
     live_map = map_texts(team, ".squad-side svg")
     team.goto(link)
     team.locator("#squad-versions a", has_text="2").first.click()
+    # The version's page has loaded (the click navigates) before its map is read.
+    playwright_api.expect(team.locator("#squad-map svg tspan", has_text="Educatore di")).to_have_count(1)
     server_map = map_texts(team, "#squad-map svg")
     # The live map and the server's map of the same canvas put every label in the same place.
     assert [t for t, _, _ in live_map] == [t for t, _, _ in server_map] and len(live_map) >= 6
