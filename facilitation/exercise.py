@@ -169,6 +169,10 @@ class Exercise:
     # Whether a network team keeps working on it between meetings, through its network link
     # (one state per network, outside any meeting; see ``start_state`` and ``workspace_config``).
     workspace: ClassVar[bool] = False
+    # At most this many results pushes a second to participants (None: every flush, up to
+    # RESULTS_PER_SECOND); the console and the projector still get every flush. For a heavy
+    # participant view in a large room (questions with their texts, at a conference).
+    participant_pushes_per_second: ClassVar[float | None] = None
     # Name of the template (in the plugin's template folder) rendering an archive artifact.
     archive_template: ClassVar[str | None] = None
     # The exercise's browser module and stylesheet: files in the ``static`` folder beside the

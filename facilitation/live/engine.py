@@ -135,7 +135,7 @@ class Engine:
 
     def flush(self) -> None:
         """Push what is pending now (tests; the background task does it on its schedule)."""
-        self.pushes.flush()
+        self.pushes.flush(force=True)
 
     def push_results(self, db, meeting_id, item_id) -> None:
         self.pushes.push_results(db, meeting_id, item_id)

@@ -6,6 +6,11 @@ the facilitators, not 2,000 messages. A background task flushes what is pending
 ``RESULTS_PER_SECOND`` times a second, on a schedule: the next flush is due one
 interval after the previous one was due, whatever the time a large push took to go
 out, so a room of 2,000 gets its results at the configured pace.
+
+An exercise whose participant view is heavy (questions with their texts) may ask for
+participants' pushes at a slower pace (``Exercise.participant_pushes_per_second``): the
+console and the projector still get every flush, the phones at most that many a second,
+and a change after a quiet spell still goes out at the next flush.
 """
 
 from __future__ import annotations
@@ -32,6 +37,12 @@ class Pushes:
         self._dirty: dict[tuple[int, int], set[str]] = {}
         self._presence: dict[int, dict] = {}  # meeting -> participant -> latest change
         self._teams: dict[tuple, tuple] = {}  # (meeting, team, network) -> (meeting, team, network)
+        # Participants' pushes held back by their exercise's slower pace: (meeting, item) -> scopes,
+        # and when each item's participants were last pushed to. Touched by ``flush`` alone.
+        self._held: dict[tuple[int, int], set[str]] = {}
+        self._phones_at: dict[tuple[int, int], float] = {}
+        self._phone_pace: dict[tuple[int, int], float] = {}  # seconds between participants' pushes
+        self.clock = time.monotonic  # the pace's clock (a test sets its own)
         self._started = False
 
     # what is pending ---------------------------------------------------------
@@ -76,7 +87,8 @@ class Pushes:
             if due < now:  # far behind (the process was stalled): restart the schedule from now
                 due = now + self.interval / 2
 
-    def flush(self) -> None:
+    def flush(self, force: bool = False) -> None:
+        """Push what is pending; ``force`` pushes participants' views held back by a slower pace too."""
         with self._lock:
             dirty, self._dirty = self._dirty, {}
             presence, self._presence = self._presence, {}
@@ -90,11 +102,21 @@ class Pushes:
                                to=rooms.room_screen(meeting_id, "projector"))
         for meeting_id, team, network_id in teams.values():
             self.emit_team(meeting_id, team, network_id)
-        if not dirty:
+        now = self.clock()
+        held = [key for key in self._held if key not in dirty and (force or self._phones_due(key, now))]
+        if not dirty and not held:
             return
         with self.app.app_context(), borrowed(self.app) as db:
             for (meeting_id, item_id), scopes in dirty.items():
-                self.push_results(db, meeting_id, item_id, scopes)
+                self.push_results(db, meeting_id, item_id, scopes, force=force)
+            for meeting_id, item_id in held:
+                self.push_results(db, meeting_id, item_id, self._held.pop((meeting_id, item_id)),
+                                  screens=False, force=True)
+
+    def _phones_due(self, key, now) -> bool:
+        pace = self._phone_pace.get(key)
+        # A quarter of a flush's interval early is on time: the schedule's ticks are not exact.
+        return pace is None or now >= self._phones_at.get(key, 0.0) + pace - self.interval / 4
 
     def emit_team(self, meeting_id, team, network_id) -> None:
         if meeting_id is None:
@@ -104,18 +126,32 @@ class Pushes:
         self.socketio.emit("team_presence", {"team": team, "members": self.connections.team_members(meeting_id, team)},
                            to=to)
 
-    def push_results(self, db, meeting_id, item_id, scopes=frozenset({""})) -> None:
+    def push_results(self, db, meeting_id, item_id, scopes=frozenset({""}), screens: bool = True,
+                     force: bool = True) -> None:
+        """Push ``item``'s results: to the console and the projector (``screens``), and to its
+        participants, unless its exercise's slower pace holds theirs back (``force`` does not)."""
         snapshots = self.snapshots
         item = snapshots.item(db, item_id)
         if item is None:
             return
         seq = snapshots.seq(db, meeting_id)
-        for role, audience in (("console", FACILITATOR), ("projector", PROJECTOR)):
-            self.socketio.emit("results", {"seq": seq, "item": snapshots.item_view(db, item, audience)},
-                               to=rooms.room_screen(meeting_id, role))
+        if screens:
+            for role, audience in (("console", FACILITATOR), ("projector", PROJECTOR)):
+                self.socketio.emit("results", {"seq": seq, "item": snapshots.item_view(db, item, audience)},
+                                   to=rooms.room_screen(meeting_id, role))
         if not snapshots.participants_see_results(item):
             return
         exercise = snapshots.exercise_of(item)
+        key = (meeting_id, item_id)
+        per_second = exercise.participant_pushes_per_second if exercise is not None else None
+        if per_second:
+            self._phone_pace[key] = 1.0 / float(per_second)
+            now = self.clock()
+            if not force and not self._phones_due(key, now):
+                self._held.setdefault(key, set()).update(scopes)
+                return
+            self._phones_at[key] = now
+            scopes = set(scopes) | self._held.pop(key, set())
         if exercise is not None and snapshots.team_scoped(exercise, item):
             # Each team gets its own space's view, in its own room: one team's work never reaches
             # another. Only the teams that changed, unless the meeting-wide state did.

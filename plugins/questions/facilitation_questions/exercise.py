@@ -37,8 +37,8 @@ MAX_QUESTIONS = 500
 MAX_PINNED = 3
 # What participants get pushed: the top questions and the newest, not every one of 500
 # (a push goes to every phone in the room).
-LIST_TOP = 50
-LIST_RECENT = 15
+LIST_TOP = 30
+LIST_RECENT = 10
 # Anonymous figures of a network are shown only for at least this many people.
 MIN_GROUP = 3
 
@@ -68,6 +68,9 @@ class Questions(Exercise):
         "the projector shows the pinned and the top questions."
     )
     icon = "?"
+    # Each phone's push carries up to 40 questions with their texts: at a conference of 2,000 the
+    # phones get one a second, the console and the projector every push (docs/performance.md).
+    participant_pushes_per_second = 1
     script = "questions.js"
     stylesheet = "questions.css"
     archive_template = "questions/archive.html"
