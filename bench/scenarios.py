@@ -98,13 +98,19 @@ class PollBurst:
             key=lambda entry: entry[1],
         )
 
+    # The event types of the scenario's actions, as the server stores them (a bare server
+    # stores every action as a row of ``votes``).
+    stored_types: tuple[str, ...] = ("answer",)
+
     def persisted(self, database: Path, bare: bool) -> int:
         import sqlite3
 
         with sqlite3.connect(database) as conn:
             if bare:
                 return conn.execute("SELECT count(*) FROM votes").fetchone()[0]
-            return conn.execute("SELECT count(*) FROM events WHERE type = 'answer'").fetchone()[0]
+            marks = ", ".join("?" * len(self.stored_types))
+            return conn.execute(f"SELECT count(*) FROM events WHERE type IN ({marks})",
+                                list(self.stored_types)).fetchone()[0]
 
 
 class CanvasCoEdit(PollBurst):
@@ -112,6 +118,7 @@ class CanvasCoEdit(PollBurst):
     team's change goal. Every edit is broadcast to the person's team (and facilitators) only."""
 
     name = "canvas"
+    stored_types = ("add", "edit")
     listen = ["event"]
     actions_per_person = 2
 
@@ -163,14 +170,6 @@ class CanvasCoEdit(PollBurst):
                 )
             )
         return sorted(entries, key=lambda entry: entry[1])
-
-    def persisted(self, database: Path, bare: bool) -> int:
-        import sqlite3
-
-        with sqlite3.connect(database) as conn:
-            if bare:
-                return conn.execute("SELECT count(*) FROM votes").fetchone()[0]
-            return conn.execute("SELECT count(*) FROM events WHERE type IN ('add', 'edit')").fetchone()[0]
 
 
 class HostilePoll(PollBurst):
@@ -275,6 +274,7 @@ class BoardWrite(PollBurst):
     at most RESULTS_PER_SECOND a second), never another team's."""
 
     name = "board"
+    stored_types = ("write",)
     # Ours pushes `results` to the team; the bare baseline sends each action to the team as an `event`.
     listen = ["results", "event"]
     notes_per_person = 2
@@ -314,14 +314,6 @@ class BoardWrite(PollBurst):
                     "payload": {"column": self.random.randrange(3), "text": f"Ostacolo {k + 1} di {i}"}}))
         return sorted(entries, key=lambda entry: entry[1])
 
-    def persisted(self, database: Path, bare: bool) -> int:
-        import sqlite3
-
-        with sqlite3.connect(database) as conn:
-            if bare:
-                return conn.execute("SELECT count(*) FROM votes").fetchone()[0]
-            return conn.execute("SELECT count(*) FROM events WHERE type = 'write'").fetchone()[0]
-
 
 class BoardVote(BoardWrite):
     """Dot voting on the obstacle board in network teams: each team's board holds 8 notes and is in
@@ -329,6 +321,7 @@ class BoardVote(BoardWrite):
     what the members receive is the team's board pushed again (coalesced), without dots."""
 
     name = "board-vote"
+    stored_types = ("vote",)
     seeded_notes = 8
 
     def prepare(self, db, item: int, networks: list[int]) -> None:
@@ -354,14 +347,6 @@ class BoardVote(BoardWrite):
                     "payload": {"note": f"n{note}", "add": True}}))
         return sorted(entries, key=lambda entry: entry[1])
 
-    def persisted(self, database: Path, bare: bool) -> int:
-        import sqlite3
-
-        with sqlite3.connect(database) as conn:
-            if bare:
-                return conn.execute("SELECT count(*) FROM votes").fetchone()[0]
-            return conn.execute("SELECT count(*) FROM events WHERE type = 'vote'").fetchone()[0]
-
 
 class QuestionsBurst(PollBurst):
     """A conference asks and upvotes: the room already has published questions; each person
@@ -370,6 +355,7 @@ class QuestionsBurst(PollBurst):
     ``results`` pushes (the top and the newest questions), as the poll's results do."""
 
     name = "questions"
+    stored_types = ("vote", "ask")
     listen = ["results"]
     seeded_questions = 30
     askers = 10  # one person in this many also asks
@@ -437,14 +423,6 @@ class QuestionsBurst(PollBurst):
                     )
                 )
         return sorted(entries, key=lambda entry: entry[1])
-
-    def persisted(self, database: Path, bare: bool) -> int:
-        import sqlite3
-
-        with sqlite3.connect(database) as conn:
-            if bare:
-                return conn.execute("SELECT count(*) FROM votes").fetchone()[0]
-            return conn.execute("SELECT count(*) FROM events WHERE type IN ('vote', 'ask')").fetchone()[0]
 
 
 def _bench_answer(item, index):

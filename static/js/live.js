@@ -11,7 +11,27 @@
   "use strict";
 
   const strings = JSON.parse(document.getElementById("strings").textContent);
-  const t = (key) => (key in strings ? strings[key] : key);
+  /* t("key") or t("key", {n: 3}): the translated string, with each %(n)s replaced by its value. */
+  function t(key, values) {
+    let text = key in strings ? strings[key] : key;
+    for (const [name, value] of Object.entries(values || {})) text = text.split("%(" + name + ")s").join(String(value));
+    return text;
+  }
+
+  /* kept(root, item, build): what `root` shows of `item`, built once by build() ({container, ...})
+     and kept between pushes, so a renderer updates it in place (focus, scroll and what the person
+     is typing stay) instead of drawing it anew; built again for another item or a replaced root. */
+  const drawn = new WeakMap();
+  function kept(root, item, build) {
+    let found = drawn.get(root);
+    if (!found || found.item !== item.id || !root.contains(found.container)) {
+      found = build();
+      found.item = item.id;
+      drawn.set(root, found);
+      root.replaceChildren(found.container);
+    }
+    return found;
+  }
 
   /* el("p", {class: "x", text: userText}, child...) - never innerHTML. */
   function el(tag, attrs, ...children) {
@@ -291,5 +311,5 @@
     if (window.FacilitationPage) window.FacilitationPage.toast(text);
   }
 
-  window.Facilitation = { Live, el, bdi, t, startTimer, renderExercise, applyEvent, toast, exercises: {} };
+  window.Facilitation = { Live, el, bdi, t, kept, startTimer, renderExercise, applyEvent, toast, exercises: {} };
 })();

@@ -69,7 +69,7 @@
       myTeam.replaceChildren(before, bdi(name), after || "");
     }
     if (team !== null && newTeam && newTeam !== team && name) {
-      window.Facilitation.toast(t("moved_team").replace("%(name)s", name));
+      window.Facilitation.toast(t("moved_team", { name }));
     }
     if (newTeam) team = newTeam;
   }

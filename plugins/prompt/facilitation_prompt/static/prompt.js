@@ -7,26 +7,9 @@
  */
 (function () {
   "use strict";
-  const { el, bdi, t } = window.Facilitation;
+  const { el, bdi, t, kept } = window.Facilitation;
 
-  function s(key, values) {
-    let text = t("prompt." + key);
-    for (const [name, value] of Object.entries(values || {})) text = text.split("%(" + name + ")s").join(String(value));
-    return text;
-  }
-
-  const drawn = new WeakMap();
-
-  function board(root, item, build) {
-    let found = drawn.get(root);
-    if (!found || found.item !== item.id || !root.contains(found.container)) {
-      found = build();
-      found.item = item.id;
-      drawn.set(root, found);
-      root.replaceChildren(found.container);
-    }
-    return found;
-  }
+  const s = (key, values) => t("prompt." + key, values);
 
   function notify(err) {
     window.Facilitation.toast((err && err.message) || t("not_sent"));
@@ -176,7 +159,7 @@
   }
 
   function participant(root, item, ctx) {
-    board(root, item, () => buildParticipant(ctx)).update(item);
+    kept(root, item, () => buildParticipant(ctx)).update(item);
   }
 
   // facilitator -----------------------------------------------------------------------------
@@ -238,7 +221,7 @@
   }
 
   function facilitator(root, item, ctx) {
-    board(root, item, () => buildFacilitator(ctx)).update(item);
+    kept(root, item, () => buildFacilitator(ctx)).update(item);
   }
 
   // projector -------------------------------------------------------------------------------
@@ -264,7 +247,7 @@
   }
 
   function projector(root, item) {
-    board(root, item, buildProjector).update(item);
+    kept(root, item, buildProjector).update(item);
   }
 
   window.Facilitation.exercises.prompt = { participant, facilitator, projector };

@@ -13,27 +13,9 @@
  */
 (function () {
   "use strict";
-  const { el, bdi, t } = window.Facilitation;
+  const { el, bdi, t, kept } = window.Facilitation;
 
-  function s(key, values) {
-    let text = t("questions." + key);
-    for (const [name, value] of Object.entries(values || {})) text = text.split("%(" + name + ")s").join(String(value));
-    return text;
-  }
-
-  // What each root shows now, kept between pushes: {item, container, update(item)}.
-  const drawn = new WeakMap();
-
-  function board(root, item, build) {
-    let found = drawn.get(root);
-    if (!found || found.item !== item.id || !root.contains(found.container)) {
-      found = build();
-      found.item = item.id;
-      drawn.set(root, found);
-      root.replaceChildren(found.container);
-    }
-    return found;
-  }
+  const s = (key, values) => t("questions." + key, values);
 
   /* The question a merged one now counts in (a phone's list may be older than the merge). */
   function resolve(view, id) {
@@ -307,7 +289,7 @@
   }
 
   function participant(root, item, ctx) {
-    board(root, item, () => buildParticipant(ctx)).update(item);
+    kept(root, item, () => buildParticipant(ctx)).update(item);
   }
 
   // facilitator -----------------------------------------------------------------------------
@@ -453,7 +435,7 @@
   }
 
   function facilitator(root, item, ctx) {
-    board(root, item, () => buildFacilitator(ctx)).update(item);
+    kept(root, item, () => buildFacilitator(ctx)).update(item);
   }
 
   // projector -------------------------------------------------------------------------------
@@ -515,7 +497,7 @@
   }
 
   function projector(root, item) {
-    board(root, item, buildProjector).update(item);
+    kept(root, item, buildProjector).update(item);
   }
 
   window.Facilitation.exercises.questions = { participant, facilitator, projector };
