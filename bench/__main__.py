@@ -59,6 +59,7 @@ STORM_COLUMNS = [
     ("storm_p50_s", "back p50 s"),
     ("storm_s", "all back s"),
     ("storm_told_busy", "told busy"),
+    ("storm_handshake_refused", "tries failed"),
     ("console_p50", "console p50"),
     ("console_p95", "p95"),
     ("console_max", "max"),

@@ -43,6 +43,7 @@ class Participant:
         self.index, self.base, self.group = index, base, group
         self.cookie = ""
         self.busy, self.retry_ms = 0, None
+        self.handshake_refused = 0  # tries that failed before Socket.IO's connect (no handshake)
         self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
         self.sio.on("connect_error", self._refused)
         self.arrivals: list[tuple[float, int]] = []  # (time, seq) of pushes of the listened events
@@ -78,6 +79,8 @@ class Participant:
             try:
                 await self.connect(self.cookie, meeting, extra_auth)
             except Exception:
+                if not self.retry_ms:
+                    self.handshake_refused += 1
                 delay = (self.retry_ms / 1000 if self.retry_ms else min(5.0, 2 * delay)) * random.uniform(0.5, 1.5)
                 continue
             while self.snapshot_at is None and time.monotonic() < deadline:
@@ -275,7 +278,8 @@ class Worker:
         times = await asyncio.gather(*(p.come_back(self.spec["meeting"], self.spec.get("auth", {}), give_up)
                                        for p in self.people))
         return {"back_at": [t for t in times if t is not None], "lost": sum(1 for t in times if t is None),
-                "busy": sum(p.busy for p in self.people), "told_busy": sum(1 for p in self.people if p.busy)}
+                "busy": sum(p.busy for p in self.people), "told_busy": sum(1 for p in self.people if p.busy),
+                "handshake_refused": sum(p.handshake_refused for p in self.people)}
 
     async def close(self) -> None:
         await asyncio.gather(*(p.sio.disconnect() for p in self.people if p.sio.connected), return_exceptions=True)

@@ -317,6 +317,8 @@ async def _storm(case, seeded, srv: servers.Servers, urls: list[str], pool: Pool
         "storm_p50_s": times[len(times) // 2] if times else None,
         "storm_told_busy": sum(r["told_busy"] for r in back),
         "storm_busy_answers": sum(r["busy"] for r in back),
+        # Tries that failed before Socket.IO's connect (no handshake: the server not up yet, or overwhelmed).
+        "storm_handshake_refused": sum(r.get("handshake_refused", 0) for r in back),
         "storm_console_ms": console.summary_ms(),
     }
 
