@@ -255,7 +255,8 @@ class FormClient:
 
     def _open(self, request) -> tuple[int, str]:
         try:
-            with self.opener.open(request, timeout=10) as response:
+            # Generous: a page is quick, but a busy machine may hold a login's password hash a while.
+            with self.opener.open(request, timeout=30) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode()

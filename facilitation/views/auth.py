@@ -10,6 +10,7 @@ from ..auth import (
     current_facilitator,
     end_every_session,
     end_session,
+    hash_password,
     login_required,
     set_password,
     start_session,
@@ -93,8 +94,9 @@ def account():
             errors["confirm_password"] = _("The two new passwords are not the same.")
         if not errors:
             LOGIN.clear(db, *keys)
+            hashed = hash_password(new)  # outside the write lock, which live actions wait for
             with transaction(db):
-                set_password(db, me["id"], new)
+                set_password(db, me["id"], hashed)
                 end_every_session(db, me["id"])
             _close_live_connections(me["id"])
             start_session(db, me)
