@@ -57,9 +57,12 @@ STORM_COLUMNS = [
     ("storm_lost", "lost"),
     ("storm_restart_s", "restart s"),
     ("storm_p50_s", "back p50 s"),
+    ("storm_p95_s", "p95 s"),
     ("storm_s", "all back s"),
     ("storm_told_busy", "told busy"),
     ("storm_handshake_refused", "tries failed"),
+    ("storm_console_back_s", "console back s"),
+    ("storm_console_n", "controls"),
     ("console_p50", "console p50"),
     ("console_p95", "p95"),
     ("console_max", "max"),
@@ -194,6 +197,8 @@ def flat(result: dict) -> dict:
     row["lag_p95"] = (result.get("client_lag_ms") or {}).get("p95")
     for q, v in (result.get("storm_console_ms") or {}).items():
         row[f"console_{q}"] = v
+    if result.get("storm_console_series") is not None:
+        row["storm_console_n"] = len(result["storm_console_series"])
     return row
 
 

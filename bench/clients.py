@@ -48,6 +48,7 @@ class Participant:
         self.sio.on("connect_error", self._refused)
         self.arrivals: list[tuple[float, int]] = []  # (time, seq) of pushes of the listened events
         self.snapshot_at: float | None = None
+        self.snapshotted = asyncio.Event()  # waited on, not polled: a thousand pollers are the client's lag
         for name in listen:
             self.sio.on(name, self._on_push)
         self.sio.on("snapshot", self._on_snapshot)
@@ -59,6 +60,15 @@ class Participant:
 
     async def _on_snapshot(self, message):
         self.snapshot_at = time.monotonic()
+        self.snapshotted.set()
+
+    async def snapshot(self, timeout: float) -> float | None:
+        """The time of the snapshot awaited, or None after ``timeout`` seconds."""
+        try:
+            await asyncio.wait_for(self.snapshotted.wait(), max(0.0, timeout))
+        except TimeoutError:
+            pass
+        return self.snapshot_at
 
     async def _refused(self, error=None):
         info = error.get("data") if isinstance(error, dict) else None
@@ -72,6 +82,7 @@ class Participant:
         while self.sio.connected and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
         self.snapshot_at = None
+        self.snapshotted.clear()
         delay = random.uniform(0.06, 1.14)  # reconnectionDelay 600 ms, randomizationFactor 0.9
         while time.monotonic() < deadline:
             await asyncio.sleep(delay)
@@ -83,9 +94,7 @@ class Participant:
                     self.handshake_refused += 1
                 delay = (self.retry_ms / 1000 if self.retry_ms else min(5.0, 2 * delay)) * random.uniform(0.5, 1.5)
                 continue
-            while self.snapshot_at is None and time.monotonic() < deadline:
-                await asyncio.sleep(0.01)
-            return self.snapshot_at
+            return await self.snapshot(deadline - time.monotonic())
         return None
 
     async def join(self, http: aiohttp.ClientSession, code: str, name: str, network: int) -> str:
@@ -159,8 +168,7 @@ class Worker:
                         )
                         t1 = time.monotonic()
                         await person.connect(cookie, spec["meeting"], spec.get("auth", {}), busy_tries=100)
-                        while person.snapshot_at is None:
-                            await asyncio.sleep(0.01)
+                        await person.snapshotted.wait()
                         joined.append(t1 - t0)
                         connected.append(person.snapshot_at - t1)
                     except Exception as exc:  # reported, never fatal: a refused client is a result

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import random
 import re
 import signal
 import sys
@@ -34,9 +35,8 @@ SECRET = "bench-secret-not-for-production"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-async def facilitator(url: str, meeting: int) -> tuple[socketio.AsyncClient, dict]:
-    """Log in through the form, connect the console, count what it receives."""
-    counts: dict[str, int] = {}
+async def log_in(url: str) -> str:
+    """The facilitator's session cookie, through the login form."""
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         async with http.get(f"{url}/f/login") as page:
             token = CSRF.search(await page.text()).group(1)
@@ -46,7 +46,14 @@ async def facilitator(url: str, meeting: int) -> tuple[socketio.AsyncClient, dic
         ) as answer:
             if answer.status != 302:
                 raise RuntimeError(f"facilitator login refused: HTTP {answer.status}")
-        cookie = "; ".join(f"{c.key}={c.value}" for c in http.cookie_jar)
+        return "; ".join(f"{c.key}={c.value}" for c in http.cookie_jar)
+
+
+async def facilitator(url: str, meeting: int, cookie: str | None = None) -> tuple[socketio.AsyncClient, dict]:
+    """Log in through the form (unless given the session's cookie), connect the console, count
+    what it receives."""
+    counts: dict[str, int] = {}
+    cookie = cookie or await log_in(url)
     sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
 
     def counter(name):
@@ -290,24 +297,36 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
 
 async def _storm(case, seeded, srv: servers.Servers, urls: list[str], pool: Pool) -> dict:
     """kill -9 with everyone connected, start again; every client comes back as live.js does.
-    Measured: when the last got its fresh snapshot, and the facilitator's console meanwhile
-    (a timer set every half second, acked)."""
+    Measured: when the last got its fresh snapshot, and the facilitator's console meanwhile:
+    it comes back as a browser does, with its session cookie, then sets a timer every quarter
+    of a second until everyone is back, timing each ack."""
+    cookie = await log_in(urls[0])
     killed = time.monotonic()
     await asyncio.get_running_loop().run_in_executor(None, srv.kill_and_restart)
     up = time.monotonic()
+    profilers = _profile(srv, case, "storm") if case.get("profile") else []
     coming = asyncio.ensure_future(pool.ask("storm", lambda k: (case.get("storm_give_up", 120.0),), timeout=300))
-    console = Histogram()
-    fac, _ = await facilitator(urls[0], seeded["meeting"])
+    console, series = Histogram(), []
+    while True:
+        await asyncio.sleep(random.uniform(0.06, 1.14))  # live.js: reconnectionDelay 600 ms, randomizationFactor 0.9
+        try:
+            fac, _ = await facilitator(urls[0], seeded["meeting"], cookie)
+            break
+        except socketio.exceptions.ConnectionError:
+            continue
+    console_at = time.monotonic() - killed
     try:
         while not coming.done():
             sent = time.monotonic()
             ack = await fac.call("control", {"cmd": "timer", "seconds": 300}, timeout=30)
             if ack.get("ok"):
                 console.add(time.monotonic() - sent)
-            await asyncio.sleep(0.5)
+                series.append((round(sent - killed, 3), round(1000 * (time.monotonic() - sent), 1)))
+            await asyncio.sleep(0.25)
     finally:
         await fac.disconnect()
     back = await coming
+    _stop(profilers)
     times = sorted(t - killed for r in back for t in r["back_at"])
     return {
         "storm_back": len(times),
@@ -315,11 +334,15 @@ async def _storm(case, seeded, srv: servers.Servers, urls: list[str], pool: Pool
         "storm_restart_s": up - killed,
         "storm_s": times[-1] if times else None,
         "storm_p50_s": times[len(times) // 2] if times else None,
+        "storm_p95_s": times[int(len(times) * 0.95)] if times else None,
         "storm_told_busy": sum(r["told_busy"] for r in back),
         "storm_busy_answers": sum(r["busy"] for r in back),
         # Tries that failed before Socket.IO's connect (no handshake: the server not up yet, or overwhelmed).
         "storm_handshake_refused": sum(r.get("handshake_refused", 0) for r in back),
         "storm_console_ms": console.summary_ms(),
+        # When the facilitator's console was back (s from the kill), then each control: (sent at s, ack ms).
+        "storm_console_back_s": console_at,
+        "storm_console_series": series,
     }
 
 

@@ -24,9 +24,11 @@ DEFAULTS = {
     # these stop one machine's flood, not a crowded room.
     "SOCKET_RATE_PER_ADDRESS": (400, 2000),  # live events a second from one address, and burst
     "SOCKET_CONNECTIONS_PER_ADDRESS": 1000,  # sockets open at once from one address
-    # Participants' connections may take at most this share of a process's time (their connect
-    # handlers, over the last second); past it they are answered "busy, retry in N ms".
-    "SOCKET_ADMISSION_SHARE": 0.5,
+    # Pieces of work on new live connections at once (Engine.IO handshakes, Socket.IO connects);
+    # the others wait their turn, at most this many seconds, then are told "busy, retry in N ms"
+    # (facilitation/live/admission.py). Facilitators do not wait.
+    "SOCKET_OPENINGS": 16,
+    "SOCKET_OPENING_WAIT": 10,
     # Every inbound frame of a live connection, valid or not (facilitation/live/inbound.py): past
     # these the connection is closed. Well above what a person's browser sends.
     "SOCKET_INBOUND_MESSAGES": (20, 100),  # frames a second per connection, and burst

@@ -84,3 +84,34 @@ def test_skipped_sender_and_small_rooms_as_before(app, sockets, seeded, small_sl
     assert received(people[0], "notice") == []
     for person in people[1:]:
         assert [m["args"][0] for m in received(person, "notice")] == [{"n": 1}]
+
+
+def test_a_snapshot_never_waits_for_a_broadcast_going_out(app, sockets, seeded, small_slices):
+    """A new connection's snapshot (a whole state) goes out at once; a message to the same
+    person that could overtake part of a broadcast waits for its turn."""
+    person = sockets.participant("P")
+    received(person)
+    socketio = app.extensions["socketio"]
+    sid = socketio.server.manager.sid_from_eio_sid(person.eio_sid, "/")
+    small_slices._turn.get()  # a broadcast to the whole room is going out
+    small_slices._slicing = True
+    sent = {}
+
+    def emit(event):
+        socketio.emit(event, {"n": 1}, to=sid)
+        sent[event] = True
+
+    try:
+        snapshot = threading.Thread(target=emit, args=("snapshot",))
+        snapshot.start()
+        snapshot.join(10)
+        assert sent.get("snapshot") and received(person, "snapshot"), "the snapshot went out at once"
+        notice = threading.Thread(target=emit, args=("notice",))
+        notice.start()
+        notice.join(0.2)
+        assert not sent.get("notice"), "an ordinary message waits for the turn"
+    finally:
+        small_slices._slicing = False
+        small_slices._turn.put(True)
+    notice.join(10)
+    assert [m["args"][0] for m in received(person, "notice")] == [{"n": 1}]

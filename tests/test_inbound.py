@@ -371,3 +371,19 @@ def test_a_penalised_address_gets_429_before_engineio(app):
     assert status.startswith("429") and 0 < int(headers["Retry-After"]) <= 60
     request("203.0.113.10")  # another address reaches Engine.IO
     assert not answers[-1][0].startswith("429")
+
+
+def test_a_control_is_acknowledged_before_it_is_broadcast(server):
+    """persist -> ack -> broadcast: the sender's ack never waits for the broadcast to the room."""
+    raw = Raw(server, cookie=server.fac.http.cookie_header())
+    try:
+        assert raw.connect({"meeting": server.seed_info["meeting"], "role": "console"}).startswith("40")
+        raw.ws.send('427["control",{"cmd":"timer","seconds":120,"cid":"ack-first"}]')
+        order = []
+        raw.read(lambda f: isinstance(f, str) and (
+            order.append("ack" if f.startswith("437[") else "meeting" if f.startswith('42["meeting"') else "other")
+            or "ack" in order and "meeting" in order))
+        assert order.index("ack") < order.index("meeting"), order
+    finally:
+        raw.close()
+    no_traceback(server)

@@ -1,57 +1,130 @@
 """Connections admitted at the pace this process can serve them.
 
-After a restart every participant's browser reconnects at once. Each connection costs a
-snapshot (the meeting, the current exercise, the person's own answers) and an attendance
-row; 2,000 of them in one go would leave no time for the acks of those already back and
-for the facilitator's console. So participants' connections may take at most ``share`` of
-the process's time (measured: the time their connect handlers take, over the last
-second); past that, a connection is refused with ``busy`` and the time to wait, which the
-browser honours with a random spread. Facilitators' connections are always admitted.
+After a restart every participant's browser reconnects at once. Each connection costs its
+Engine.IO handshake and websocket upgrade, then its Socket.IO ``connect``: the person
+looked up, an attendance row written, a snapshot (the meeting, the current exercise, the
+person's own answers) built and sent. 2,000 of them in one go would leave no time for the
+acks of those already back and for the facilitator's console. ``Openings`` lets a few of
+them work at once and holds the others, at no cost, until their turn.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections import deque
 
 
-class Admission:
-    def __init__(self, share: float = 0.5, window: float = 1.0):
-        self.share, self.window = share, window
+class Opening:
+    """One piece of work's place among those of new connections; given back once, by whoever."""
+
+    __slots__ = ("gate", "started", "_left")
+
+    def __init__(self, gate: Openings, started: float):
+        self.gate, self.started, self._left = gate, started, False
+
+    def release(self) -> None:
+        self.gate._leave(self)
+
+
+class _Waiter:
+    __slots__ = ("event", "opening")
+
+    def __init__(self):
+        self.event, self.opening = threading.Event(), None
+
+
+class Openings:
+    """Work on new live connections, at most ``limit`` pieces at once; the others wait their turn.
+
+    An opening has two pieces of work on the server, with a round trip to the client between
+    them: the Engine.IO handshake (a request without ``sid``, until Engine.IO has made the
+    connection) and the Socket.IO ``connect`` (until it is answered, accepted or refused).
+    Each takes a place here (``live/inbound.py``) and gives it back when done; a place is
+    never held while the client is on its way, so the process stays busy at its own pace
+    and no faster. Let in at once, 2,000 openings fill the event loop and every live action
+    of those already back (the facilitator's console among them) waits behind all of them;
+    held here, a waiting one costs nothing but its memory, and the rate adapts by itself:
+    fast when the process is idle, slower when it is busy.
+
+    A place runs out ``hold`` seconds after it was taken, whatever happens: a client that
+    stalls in the middle of its handshake keeps it no longer. Who waits more than ``wait``
+    seconds is told "busy" with the time to wait (HTTP 503 with ``Retry-After`` at the
+    handshake, the Socket.IO ``connect_error`` ``busy`` with ``retry_ms`` at connect).
+    Facilitators (a signed session of theirs) do not wait: they run the meeting everyone is
+    coming back to.
+    """
+
+    def __init__(self, limit: int = 16, wait: float = 10.0, hold: float = 2.0):
+        self.limit, self.wait, self.hold = limit, wait, hold
         self._lock = threading.Lock()
-        self._spent: deque[tuple[float, float]] = deque()  # (finished at, seconds spent)
-        self._total = 0.0
+        self._inside: deque[Opening] = deque()  # in the order they came in
+        self._queue: deque[_Waiter] = deque()  # first come, first served
+        self._ahead: deque[_Waiter] = deque()  # served before: connections already open
+        self.waited = self.turned_away = 0  # pieces of work that waited, and that waited in vain
 
     @classmethod
-    def from_config(cls, config) -> Admission:
-        return cls(float(config["SOCKET_ADMISSION_SHARE"]))
+    def from_config(cls, config) -> Openings:
+        return cls(int(config["SOCKET_OPENINGS"]), float(config["SOCKET_OPENING_WAIT"]))
 
-    def _forget(self, now: float) -> None:
-        while self._spent and self._spent[0][0] < now - self.window:
-            self._total -= self._spent.popleft()[1]
-
-    def check(self, now: float | None = None) -> int:
-        """0 when a connection may come in now, else the milliseconds to wait before trying again."""
-        now = time.monotonic() if now is None else now
+    def enter(self, ahead: bool = False) -> Opening | None:
+        """A place, after waiting for one if need be; ``None`` after ``wait`` seconds in vain.
+        ``ahead``: served before those who did not start yet (a connection whose handshake is
+        done: it holds resources, and its time to authenticate runs)."""
+        start = time.monotonic()
+        if self.limit <= 0:
+            return Opening(self, start)
         with self._lock:
-            self._forget(now)
-            over = self._total - self.share * self.window
-            if over < 0:
-                return 0
-            # The busy time falls as the oldest connects leave the window: wait until enough has.
-            freed, wait = 0.0, self.window
-            for finished, spent in self._spent:
-                freed += spent
-                if freed > over:
-                    wait = finished + self.window - now
-                    break
-            return max(50, math.ceil(wait * 1000))
+            self._expire(start)
+            if len(self._inside) < self.limit and not self._ahead and (ahead or not self._queue):
+                return self._take(start)
+            me = _Waiter()
+            queue = self._ahead if ahead else self._queue
+            queue.append(me)
+            self.waited += 1
+        while True:
+            # A place is handed over by the one who leaves; waking up now and then (at most every
+            # ``hold`` seconds) notices places run out with nobody leaving.
+            left = start + self.wait - time.monotonic()
+            me.event.wait(max(0.0, min(left, self.hold)))
+            with self._lock:
+                now = time.monotonic()
+                self._expire(now)
+                if me.opening is not None:
+                    return me.opening
+                if now >= start + self.wait:
+                    queue.remove(me)
+                    self.turned_away += 1
+                    return None
 
-    def spent(self, seconds: float, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
+    def _take(self, now: float) -> Opening:
+        opening = Opening(self, now)
+        self._inside.append(opening)
+        return opening
+
+    def _hand_over(self, now: float) -> None:
+        """Free places to the first in the queue (under the lock)."""
+        while (self._ahead or self._queue) and len(self._inside) < self.limit:
+            waiter = (self._ahead or self._queue).popleft()
+            waiter.opening = self._take(now)
+            waiter.event.set()
+
+    def _expire(self, now: float) -> None:
+        while self._inside and self._inside[0].started + self.hold <= now:
+            self._inside.popleft()._left = True
+        self._hand_over(now)
+
+    def _leave(self, opening: Opening) -> None:
         with self._lock:
-            self._spent.append((now, seconds))
-            self._total += seconds
-            self._forget(now)
+            if opening._left:
+                return
+            opening._left = True
+            try:
+                self._inside.remove(opening)
+            except ValueError:
+                return
+            self._hand_over(time.monotonic())
+
+    def inside(self) -> int:
+        with self._lock:
+            return len(self._inside)

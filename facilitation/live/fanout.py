@@ -13,6 +13,7 @@ Smaller broadcasts (a network team's edits) go out at once, as before.
 Order is kept: while a sliced broadcast is going out, later broadcasts of the
 process wait their turn (a token in a queue of the server's async mode serves
 as the lock), so no recipient sees a later broadcast before an earlier one.
+Snapshots (``UNORDERED``) are whole states and go out at once.
 Under eventlet and gevent the checks that let a small broadcast skip the
 queue cannot be interrupted; with OS threads the order is what python-socketio
 gives. The same mixin serves a single process and the message-queue managers,
@@ -32,6 +33,11 @@ SLICED_FROM = 200  # broadcasts to fewer recipients go out at once, as python-so
 # closes the sockets it holds, as the Socket.IO server's own rooms record them. Each one
 # first gets a ``closed`` event saying why (``{"code": ...}``).
 CLOSE = "facilitation:close"
+# Whole states, each complete at its sequence: one never waits for the turn. A connection's
+# snapshot overtakes nothing it would need (a broadcast already going out was addressed
+# before it joined; later ones come after), and a new connection's connect (its place
+# among those opening, live/admission.py) must not wait for a broadcast to the whole room.
+UNORDERED = frozenset({"snapshot"})
 
 
 class PacedFanout(socketio.Manager):
@@ -58,7 +64,7 @@ class PacedFanout(socketio.Manager):
         recipients = [eio_sid for sid, eio_sid in self.get_participants(namespace, room) if sid not in skip]
         frames = self._frames(namespace, event, data)
         sliced = len(recipients) >= self.sliced_from
-        if not sliced and not self._slicing and not self._waiting:
+        if not sliced and (event in UNORDERED or not self._slicing and not self._waiting):
             # Nothing in progress to overtake, and no yield below: out at once (a team's edit
             # must not wait for the turn, or its ack would wait with it).
             self._deliver(recipients, frames, len(recipients))

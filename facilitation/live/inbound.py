@@ -35,9 +35,14 @@ import threading
 import time
 import urllib.parse
 
+import itsdangerous
 import socketio
 from flask_babel import gettext as _
 from socketio import packet
+from werkzeug.http import parse_cookie
+
+from . import acks
+from .admission import Openings
 
 # Names a Socket.IO library handles itself on either side, and those the JavaScript
 # library reserves: a client event by one of these names is never dispatched.
@@ -51,13 +56,15 @@ SWEEP_SECONDS = 1.0
 PENALTY_TABLE_MAX = 10_000
 
 OK, DROP, CLOSE = "ok", "drop", "close"
+OPENING = "facilitation.opening"  # the request's place among the connections opening
+PRIORITY = "facilitation.priority"  # a facilitator's new connection: it never waits its turn
 
 
 class Account:
     """What one Engine.IO connection may still send."""
 
     __slots__ = ("address", "opened", "authenticated", "messages", "bytes", "stamp", "strikes", "strike_stamp",
-                 "skip", "closed")
+                 "skip", "closed", "priority")
 
     def __init__(self, address: str, allowance: tuple[int, int], strikes: int):
         self.address = address
@@ -67,6 +74,7 @@ class Account:
         self.strikes = strikes
         self.skip = 0  # binary attachments of a refused packet still to come
         self.closed = False
+        self.priority = False  # a facilitator's: its connect does not wait its turn
 
 
 class Inbound:
@@ -82,6 +90,7 @@ class Inbound:
         self.pending_cap = int(config["SOCKET_PENDING_PER_ADDRESS"])
         self.penalty_seconds = float(config["SOCKET_PENALTY_SECONDS"])
         self.strike_limit = int(config["SOCKET_MALFORMED_LIMIT"])
+        self.openings = Openings.from_config(config)
         self.accounts: dict[str, Account] = {}
         self._pending: dict[str, int] = {}
         self._penalty: dict[str, float] = {}
@@ -108,10 +117,14 @@ class Inbound:
         eio._async = {**eio._async, "websocket": counted_websocket(self, eio._async["websocket"])}
         self._handle_request = eio.handle_request
         eio.handle_request = self.handle_request
+        acks.install(server)
 
     # Engine.IO connections --------------------------------------------------------------
 
     def eio_connect(self, eio_sid, environ):
+        opening = environ.get(OPENING)
+        if opening is not None:
+            opening.release()  # the handshake's work is done; the connect will take a place of its own
         address = environ.get("REMOTE_ADDR") or ""
         now = time.monotonic()
         with self._lock:
@@ -121,7 +134,8 @@ class Inbound:
             if self._pending.get(address, 0) >= self.pending_cap:
                 return False
             self._pending[address] = self._pending.get(address, 0) + 1
-            self.accounts[eio_sid] = Account(address, self.allowance, self.strike_limit)
+            account = self.accounts[eio_sid] = Account(address, self.allowance, self.strike_limit)
+            account.priority = bool(environ.get(PRIORITY))
             start = not self._sweeping
             self._sweeping = True
         if start:
@@ -254,10 +268,38 @@ class Inbound:
             if refused:
                 start_response("400 BAD REQUEST", [("Content-Type", "text/plain")])
                 return [refused.encode()]
-        return self._handle_request(environ, start_response)
+        if _sid(environ) is not None:
+            return self._handle_request(environ, start_response)
+        if self._facilitator(environ):
+            environ[PRIORITY] = True
+            return self._handle_request(environ, start_response)
+        # A new connection: it waits for a place among those opening (live/admission.py).
+        opening = self.openings.enter()
+        if opening is None:
+            start_response("503 SERVICE UNAVAILABLE", [("Content-Type", "text/plain"),
+                                                      ("Retry-After", str(math.ceil(self.openings.hold)))])
+            return [b"Busy: try again in a moment."]
+        environ[OPENING] = opening
+        try:
+            return self._handle_request(environ, start_response)
+        finally:
+            opening.release()  # if eio_connect has not (a refused or bad request)
+
+    def _facilitator(self, environ) -> bool:
+        """Whether the request carries a facilitator's signed session (checked again at connect)."""
+        name = self.app.config["SESSION_COOKIE_NAME"]
+        if name + "=" not in environ.get("HTTP_COOKIE", ""):
+            return False
+        signed = parse_cookie(environ).get(name)
+        serializer = self.app.session_interface.get_signing_serializer(self.app)
+        try:
+            data = serializer.loads(signed) if signed and serializer is not None else None
+        except (itsdangerous.BadData, ValueError, TypeError):
+            return False
+        return isinstance(data, dict) and bool(data.get("facilitator_id"))
 
     def _check_post(self, environ) -> str | None:
-        sid = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("sid", [None])[0]
+        sid = _sid(environ)
         account = self.accounts.get(sid) if sid else None
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -324,7 +366,15 @@ class Inbound:
             else:
                 server._handle_event(eio_sid, namespace, pkt.id, pkt.data)
         elif kind == packet.CONNECT:
-            server._handle_connect(eio_sid, namespace, pkt.data)
+            opening = None if account.priority else self.openings.enter(ahead=True)
+            if opening is None and not account.priority:
+                self._busy(eio_sid, namespace)
+                return
+            try:
+                server._handle_connect(eio_sid, namespace, pkt.data)
+            finally:
+                if opening is not None:
+                    opening.release()
             sid = server.manager.sid_from_eio_sid(eio_sid, namespace or "/")
             if sid is not None and server.manager.is_connected(sid, namespace or "/"):
                 self._authenticated(account)
@@ -373,6 +423,13 @@ class Inbound:
         self.server._send_packet(eio_sid, self.server.packet_class(packet.ACK, namespace=namespace, id=id,
                                                                    data=[body]))
 
+    def _busy(self, eio_sid, namespace) -> None:
+        """A connect that waited its turn in vain: refused with the time to wait, as live.js expects."""
+        body = {"message": self._text(eio_sid, _l_busy),
+                "data": {"code": "busy", "retry_ms": int(self.openings.hold * 1000)}}
+        self.server._send_packet(eio_sid, self.server.packet_class(packet.CONNECT_ERROR, namespace=namespace,
+                                                                   data=body))
+
     def _send_error(self, eio_sid, code: str, message) -> None:
         body = {"code": code, "message": self._text(eio_sid, message)}
         self.server._send_packet(eio_sid, self.server.packet_class(packet.EVENT, data=["error", body]))
@@ -386,6 +443,16 @@ class Inbound:
 
 def _l_reserved() -> str:
     return _("This event name is reserved: nothing was done.")
+
+
+def _sid(environ) -> str | None:
+    """The Engine.IO session a request belongs to; None for a new connection."""
+    query = environ.get("QUERY_STRING", "")
+    return urllib.parse.parse_qs(query).get("sid", [None])[0] if "sid=" in query else None
+
+
+def _l_busy() -> str:
+    return _("The server is busy: connecting again in a moment.")
 
 
 def _l_malformed() -> str:

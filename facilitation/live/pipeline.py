@@ -6,9 +6,9 @@ action's declared fields, the sender's role and budget) -> inside one ``BEGIN
 IMMEDIATE`` transaction: the duplicate check by client id, the checks that need the
 database (meeting live, exercise open, sender still admitted, link not revoked), the
 exercise's pure ``apply``, its state changes, its archived version and the event with
-the stream's next sequence -> commit -> broadcast to the rooms the server chose ->
-the ack with the sequence. If anything fails before the commit, nothing was stored
-and nothing is broadcast: the sender gets an error ack.
+the stream's next sequence -> commit -> the ack with the sequence (sent at once,
+``live/acks.py``) -> broadcast to the rooms the server chose. If anything fails before
+the commit, nothing was stored and nothing is broadcast: the sender gets an error ack.
 
 Where an action lands (an agenda item of the sender's meeting, or a network's
 workspace between meetings) is a ``Target``; everything else is shared.
@@ -27,7 +27,7 @@ from .. import artifacts, store
 from ..db import transaction
 from ..exercise import EVERYONE, FACILITATORS, SELF, TEAM, Action, ActionError, Actor
 from ..schema import Field, ValidationError, validate
-from . import rooms, spaces
+from . import acks, rooms, spaces
 from .checks import UNKNOWN_RATE, check_action
 from .rooms import error
 from .state import DbState
@@ -114,11 +114,13 @@ class Pipeline:
                     data={"reply": step.reply} if step.reply is not None else None)
         except ActionError as exc:
             return error(exc.code, exc.message, **exc.details)
-        for after in step.after:
-            after(seq)
         ack = {"ok": True, "seq": seq}
         if step.reply is not None:
             ack["reply"] = step.reply
+        if step.after:
+            acks.now(ack)  # the sender's ack first: the broadcast to a large room takes a while
+            for after in step.after:
+                after(seq)
         return ack
 
     # exercise actions ------------------------------------------------------------

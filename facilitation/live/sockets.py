@@ -8,7 +8,6 @@ and changes nothing.
 from __future__ import annotations
 
 import sqlite3
-import time
 
 from flask import request, session
 from flask_babel import gettext as _
@@ -20,7 +19,6 @@ from ..db import get_db, transaction
 from ..exercise import Actor
 from ..schema import clean_text
 from . import quiet_gc
-from .admission import Admission
 from .checks import UNKNOWN_RATE
 from .connections import Connection
 from .limits import Limits
@@ -47,7 +45,6 @@ class LiveNamespace(Namespace):
         super().__init__(namespace)
         self.engine = engine
         self.limits = Limits.from_config(engine.app.config)
-        self.admission = Admission.from_config(engine.app.config)
 
     # Unknown events get an error ack instead of silence; nothing raises out.
     # ``args`` are the socket id, then what the client sent.
@@ -116,12 +113,6 @@ class LiveNamespace(Namespace):
         if meeting is None:
             raise ConnectionRefusedError(_("Unknown meeting."))
         if role == "participant":
-            wait = self.admission.check()
-            if wait:
-                # After a restart everyone comes back at once: later, spread out (live.js adds a random share).
-                raise ConnectionRefusedError(_("The server is busy: connecting again in a moment."),
-                                             {"code": "busy", "retry_ms": wait})
-            started = time.monotonic()
             person = store.participant_by_token(db, request.cookies.get(participant_cookie(meeting_id)))
             if person is None or person["meeting_id"] != meeting_id:
                 raise ConnectionRefusedError(_("Join the meeting first."))
@@ -140,8 +131,6 @@ class LiveNamespace(Namespace):
             with transaction(db):
                 store.open_attendance(db, actor.id, meeting_id, request.sid)
         self._attach(Connection(request.sid, actor, meeting_id, role), db)
-        if role == "participant":
-            self.admission.spent(time.monotonic() - started)
 
     def on_disconnect(self, reason=None):
         """Server side only: closes the attendance row and tells facilitators (coalesced)."""

@@ -10,7 +10,8 @@
   const NAME_KEY = "facilitation.network-name";
   let item = null;
 
-  if (nameInput) nameInput.value = window.localStorage.getItem(NAME_KEY) || "";
+  // The name kept from last time, unless the person typed one while the page was loading.
+  if (nameInput && !nameInput.value) nameInput.value = window.localStorage.getItem(NAME_KEY) || "";
 
   const live = new Live({
     meeting: null,

@@ -339,3 +339,31 @@ def test_teams_assess_themselves_in_a_meeting_and_the_facilitator_sees_each_team
     expect(latest).to_contain_text("Ci fidiamo, ci conosciamo da anni")
     expect(latest.locator("figure.chart svg")).to_have_count(1)
     look(archive, shot, "archive")
+
+
+def test_a_name_typed_while_the_workspace_loads_is_the_one_the_team_sees(server, new_page, shot):
+    """On a slow connection the page shows its form before its script has run: what the person
+    typed meanwhile is kept and travels with the connection (it was replaced by the name
+    remembered from last time, empty on a first visit)."""
+    links = seed_links(server)
+    eve = new_page(viewport=PHONE)
+    held = []
+    eve.route("**/js/workspace.js", lambda route: held.append(route))
+    eve.goto(f"{server.url}/n/{links['a']}/w/selfassessment", wait_until="commit")
+    eve.wait_for_selector("#my-name")  # the form is shown; the page's script is held back
+    while not held:
+        eve.wait_for_timeout(50)
+    eve.fill("#my-name", "Eve")
+    eve.locator("#my-name").blur()  # typed and left before the script could listen
+    held[0].continue_()
+    connected(eve)
+    expect(eve.locator("#my-name")).to_have_value("Eve")
+    fede = new_page(viewport=DESKTOP)
+    fede.goto(f"{server.url}/n/{links['a']}/w/selfassessment")
+    connected(fede)
+    culture = eve.locator('.sa-dim[data-dim="culture"]')
+    expect(culture.locator('input[value="2"]')).to_be_checked()  # the team's latest ratings are shown
+    culture.locator("label.sa-option", has_text="3").click()
+    expect(fede.locator('.sa-dim[data-dim="culture"] input[value="3"]')).to_be_checked()
+    expect(fede.locator('.sa-dim[data-dim="culture"] .sa-last')).to_contain_text("Eve")
+    shot(eve, "workspace-name-typed-while-loading")
