@@ -93,6 +93,10 @@
         this.setStatus("connected");
       });
       this.socket.on("disconnect", (reason) => {
+        // This page closed the connection to open it again at once (a network workspace's new
+        // name travels with the connection): nothing was lost, and a status line appearing
+        // would move the page under the person's finger.
+        if (reason === "io client disconnect") return;
         this.setStatus("reconnecting");
         // The server closed this connection (a revoked link, for one): the client does not
         // reconnect by itself. Try once, so that the server's refusal, in this page's

@@ -218,6 +218,20 @@ def seed_links(server) -> dict:
     )
 
 
+def own_network_link(server) -> str:
+    """The link of a network of its own, starting from the same T0 as network A: a test that
+    rates through it leaves the other tests' network as they expect it, in any order."""
+    return server.python(
+        "import uuid\n"
+        "net = store.save_network(db, {'name': 'Rete ' + uuid.uuid4().hex[:8]})\n"
+        "t0 = {'schema': 1, 'template': 'method', 'reason': 'closed', 'authors': ['Ada'], 'saved_by': None, 'dims': [\n"
+        "    {'id': i, 'label': '', 'group': '', 'value': v, 'why': 'Al punto di partenza'}\n"
+        "    for i, v in zip(['culture', 'responsibility', 'involvement', 'evaluation', 'governance'], [2, 1, 2, 1, 3])]}\n"
+        "store.add_artifact(db, network_id=net, lab_id=None, meeting_id=None, item_id=None,\n"
+        "                   exercise_type='selfassessment', title='Autovalutazione della rete', data=t0)\n"
+        "result = store.issue_network_link(db, net)")
+
+
 def test_a_team_assesses_itself_through_its_link_and_its_journey_shows_the_radar(server, new_page, shot):
     links = seed_links(server)
     eve = new_page(viewport=PHONE)
@@ -345,11 +359,11 @@ def test_a_name_typed_while_the_workspace_loads_is_the_one_the_team_sees(server,
     """On a slow connection the page shows its form before its script has run: what the person
     typed meanwhile is kept and travels with the connection (it was replaced by the name
     remembered from last time, empty on a first visit)."""
-    links = seed_links(server)
+    link = own_network_link(server)
     eve = new_page(viewport=PHONE)
     held = []
     eve.route("**/js/workspace.js", lambda route: held.append(route))
-    eve.goto(f"{server.url}/n/{links['a']}/w/selfassessment", wait_until="commit")
+    eve.goto(f"{server.url}/n/{link}/w/selfassessment", wait_until="commit")
     eve.wait_for_selector("#my-name")  # the form is shown; the page's script is held back
     while not held:
         eve.wait_for_timeout(50)
@@ -359,7 +373,7 @@ def test_a_name_typed_while_the_workspace_loads_is_the_one_the_team_sees(server,
     connected(eve)
     expect(eve.locator("#my-name")).to_have_value("Eve")
     fede = new_page(viewport=DESKTOP)
-    fede.goto(f"{server.url}/n/{links['a']}/w/selfassessment")
+    fede.goto(f"{server.url}/n/{link}/w/selfassessment")
     connected(fede)
     culture = eve.locator('.sa-dim[data-dim="culture"]')
     expect(culture.locator('input[value="2"]')).to_be_checked()  # the team's latest ratings are shown
@@ -367,3 +381,27 @@ def test_a_name_typed_while_the_workspace_loads_is_the_one_the_team_sees(server,
     expect(fede.locator('.sa-dim[data-dim="culture"] input[value="3"]')).to_be_checked()
     expect(fede.locator('.sa-dim[data-dim="culture"] .sa-last')).to_contain_text("Eve")
     shot(eve, "workspace-name-typed-while-loading")
+
+
+def test_a_rating_given_right_after_typing_a_name_reaches_the_team(server, new_page, shot):
+    """Leaving the name field reconnects with the new name; the page must not move under the
+    finger meanwhile (a "connection lost" line appeared and pushed the ratings down a line on a
+    phone, so the tap missed), and the rating goes out once the connection is back."""
+    link = own_network_link(server)
+    eve = new_page(viewport=PHONE)
+    eve.goto(f"{server.url}/n/{link}/w/selfassessment")
+    connected(eve)
+    fede = new_page(viewport=DESKTOP)
+    fede.goto(f"{server.url}/n/{link}/w/selfassessment")
+    connected(fede)
+    culture = eve.locator('.sa-dim[data-dim="culture"]')
+    expect(culture.locator('input[value="2"]')).to_be_checked()
+    three = culture.locator("label.sa-option", has_text="3")
+    before = three.bounding_box()
+    eve.fill("#my-name", "Eve")
+    eve.locator("#my-name").blur()  # what a tap elsewhere does first
+    assert three.bounding_box() == before, "nothing moved"
+    three.click()
+    expect(fede.locator('.sa-dim[data-dim="culture"] input[value="3"]')).to_be_checked()
+    expect(fede.locator('.sa-dim[data-dim="culture"] .sa-last')).to_contain_text("Eve")
+    shot(fede, "workspace-rating-after-a-new-name")
