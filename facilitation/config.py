@@ -13,6 +13,7 @@ DEFAULTS = {
     "ASYNC_MODE": "threading",  # the serving entry point chooses eventlet or gevent
     "MESSAGE_QUEUE": None,  # e.g. redis://127.0.0.1:6379/0 to run several processes
     "RESULTS_PER_SECOND": 4,  # live results pushed to large rooms at most this often
+    "TEAM_PRESENCE_PER_SECOND": 1,  # who is on a team, pushed to its members at most this often
     "PRODUCTION": False,
     "PLUGINS": [],  # extra plugin modules, besides the entry-point group
     "BABEL_DEFAULT_LOCALE": "it",

@@ -53,6 +53,15 @@ def row(db, sql, params=()):
     return found[0] if found else None
 
 
+def insert(db, table: str, values: dict) -> int:
+    """One row in ``table`` (a name from this module, never from input); its id. For rows written
+    once per person joining a meeting: sqlite-utils' ``insert`` reads the table's columns first,
+    which cost more than the write itself."""
+    cursor = db.execute(f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                        list(values.values()))
+    return cursor.lastrowid
+
+
 # facilitators --------------------------------------------------------------
 
 def set_password_hash(db, facilitator_id, password_hash) -> None:
@@ -106,6 +115,17 @@ def lab_networks(db, lab_id):
            WHERE lab_networks.lab_id = ? ORDER BY networks.name""",
         [lab_id],
     )
+
+
+def lab_network_names(db, lab_id) -> list[dict]:
+    """The networks of a lab as a join form lists them: id and name, by name."""
+    return rows(db, """SELECT n.id, n.name FROM lab_networks ln JOIN networks n ON n.id = ln.network_id
+                       WHERE ln.lab_id = ? ORDER BY n.name""", [lab_id])
+
+
+def in_lab(db, lab_id, network_id) -> bool:
+    return db.execute("SELECT 1 FROM lab_networks WHERE lab_id = ? AND network_id = ?",
+                      [lab_id, network_id]).fetchone() is not None
 
 
 def save_lab(db, values, network_ids, lab_id=None, created_by=None):
@@ -216,11 +236,10 @@ def delete_agenda_template(db, template_id) -> None:
 
 def add_participant(db, meeting_id, name, organisation, network_id, admitted=True, profession=""):
     token = new_token()
-    pid = db["participants"].insert(
-        {"meeting_id": meeting_id, "name": name, "organisation": organisation, "profession": profession or "",
-         "network_id": network_id, "team": team_of_network(db, meeting_id, network_id),
-         "token_hash": hash_token(token), "admitted": 1 if admitted else 0}
-    ).last_pk
+    pid = insert(db, "participants", {
+        "meeting_id": meeting_id, "name": name, "organisation": organisation, "profession": profession or "",
+        "network_id": network_id, "team": team_of_network(db, meeting_id, network_id),
+        "token_hash": hash_token(token), "admitted": 1 if admitted else 0})
     return pid, token
 
 
@@ -302,8 +321,8 @@ def participants_with_presence(db, meeting_id):
 
 
 def open_attendance(db, participant_id, meeting_id, sid):
-    db["attendance"].insert({"participant_id": participant_id, "meeting_id": meeting_id,
-                             "sid": sid, "joined_at": time.time()})
+    insert(db, "attendance", {"participant_id": participant_id, "meeting_id": meeting_id,
+                              "sid": sid, "joined_at": time.time()})
 
 
 def close_attendance(db, sid):

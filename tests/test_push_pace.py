@@ -79,3 +79,45 @@ def test_a_poll_keeps_every_push_for_everyone(sockets, seeded, app):
         assert act(who, seeded["poll"], "answer", {"value": choice})["ok"]
         pushes.flush()
         assert len(received(bo, "results")) == 1 and len(received(fac, "results")) == 1
+
+
+def members(client):
+    """The names in each team_presence a client got, oldest first."""
+    return [[m["name"] for m in msg["args"][0]["members"]] for msg in received(client, "team_presence")]
+
+
+def test_a_team_hears_who_joins_once_a_second_and_the_console_at_every_push(sockets, seeded, app):
+    pushes = app.extensions["facilitation.engine"].pushes
+    clock = pushes.clock = Clock()
+    n1, n2 = seeded["networks"][:2]
+    fac = sockets.facilitator()
+    ada = sockets.participant("Ada", n1)
+    pushes.flush()
+    clock.now += 5
+    for c in (fac, ada):
+        received(c)
+
+    # The first arrival after a quiet spell: everyone concerned hears it at the next push.
+    bo = sockets.participant("Bo", n1)
+    pushes.flush()
+    assert members(ada) == members(bo) == members(fac) == [["Ada", "Bo"]]
+
+    # Within the second: the console hears each arrival, the team waits, and another team is not told.
+    clock.now += 0.25
+    cy = sockets.participant("Cy", n1)
+    dee = sockets.participant("Dee", n2)
+    pushes.flush()
+    assert sorted(members(fac)) == [["Ada", "Bo", "Cy"], ["Dee"]]
+    assert members(ada) == [] and members(bo) == [] and members(dee) == [["Dee"]]
+    clock.now += 0.25
+    bo.disconnect()
+    pushes.flush()
+    assert members(fac) == [["Ada", "Cy"]] and members(ada) == []
+
+    # A second after the team's last list, one list with everything since, without a new change.
+    clock.now += 0.5
+    pushes.flush()
+    assert members(ada) == members(cy) == [["Ada", "Cy"]] and members(dee) == []
+    assert members(fac) == []
+    pushes.flush()
+    assert members(ada) == []

@@ -156,4 +156,4 @@ class Engine:
             self.socketio.emit("snapshot", self.snapshot(db, conn), to=conn.sid)
             self.pushes.team(meeting_id, conn.actor.team, conn.actor.network_id)
             if old:
-                self.pushes.emit_team(meeting_id, old, conn.actor.network_id)
+                self.pushes.team(meeting_id, old, conn.actor.network_id)

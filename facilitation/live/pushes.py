@@ -11,6 +11,12 @@ An exercise whose participant view is heavy (questions with their texts) may ask
 participants' pushes at a slower pace (``Exercise.participant_pushes_per_second``): the
 console and the projector still get every flush, the phones at most that many a second,
 and a change after a quiet spell still goes out at the next flush.
+
+A team's presence reaches its members' phones at most ``TEAM_PRESENCE_PER_SECOND``
+times a second (the facilitators' consoles at every flush), on the same rule: the first
+change after a quiet spell at the next flush, later ones gathered. While 2,000 people
+join, every team changes at every flush; at the results' pace that was one list per member
+four times a second, most of what the server wrote while a room filled.
 """
 
 from __future__ import annotations
@@ -42,6 +48,10 @@ class Pushes:
         self._held: dict[tuple[int, int], set[str]] = {}
         self._phones_at: dict[tuple[int, int], float] = {}
         self._phone_pace: dict[tuple[int, int], float] = {}  # seconds between participants' pushes
+        # The same for teams' presence on members' phones: (meeting, team, network) -> when last pushed.
+        self.team_interval = 1.0 / max(0.1, float(app.config["TEAM_PRESENCE_PER_SECOND"]))
+        self._teams_held: set[tuple] = set()
+        self._teams_at: dict[tuple, float] = {}
         self.clock = time.monotonic  # the pace's clock (a test sets its own)
         self._started = False
 
@@ -100,9 +110,9 @@ class Pushes:
             self.socketio.emit("presence", {"people": [{"participant": p["participant"], "online": p["online"]}
                                                        for p in batch]},
                                to=rooms.room_screen(meeting_id, "projector"))
-        for meeting_id, team, network_id in teams.values():
-            self.emit_team(meeting_id, team, network_id)
         now = self.clock()
+        self.push_teams(teams, now, force)
+        self._forget(now)
         held = [key for key in self._held if key not in dirty and (force or self._phones_due(key, now))]
         if not dirty and not held:
             return
@@ -118,13 +128,36 @@ class Pushes:
         # A quarter of a flush's interval early is on time: the schedule's ticks are not exact.
         return pace is None or now >= self._phones_at.get(key, 0.0) + pace - self.interval / 4
 
-    def emit_team(self, meeting_id, team, network_id) -> None:
-        if meeting_id is None:
-            to = [rooms.room_network(network_id)]
-        else:
-            to = [rooms.room_team(meeting_id, team), rooms.room_facilitators(meeting_id)]
-        self.socketio.emit("team_presence", {"team": team, "members": self.connections.team_members(meeting_id, team)},
-                           to=to)
+    def _forget(self, now) -> None:
+        """Drop the pace of what is due again anyway and holds nothing: the maps stay the size of
+        what changed within the last second, not of every exercise and team ever pushed."""
+        for key in [k for k, at in self._phones_at.items()
+                    if k not in self._held and now >= at + self._phone_pace.get(k, 0.0)]:
+            del self._phones_at[key]
+            self._phone_pace.pop(key, None)
+        for key in [k for k, at in self._teams_at.items() if k not in self._teams_held and now >= at + self.team_interval]:
+            del self._teams_at[key]
+
+    def push_teams(self, teams: dict, now: float, force: bool = False) -> None:
+        """``team_presence`` of the teams that changed: to the facilitators at once, to the team's
+        members when their pace allows (``force``: now), else at a later flush with whatever changed
+        meanwhile."""
+        lists = {}
+        for key in teams.values():
+            meeting_id, team, _ = key
+            lists[key] = {"team": team, "members": self.connections.team_members(meeting_id, team)}
+            if meeting_id is not None:
+                self.socketio.emit("team_presence", lists[key], to=rooms.room_facilitators(meeting_id))
+            self._teams_held.add(key)
+        for key in list(self._teams_held):
+            if not force and now < self._teams_at.get(key, 0.0) + self.team_interval - self.interval / 4:
+                continue
+            self._teams_held.discard(key)
+            self._teams_at[key] = now
+            meeting_id, team, network_id = key
+            message = lists.get(key) or {"team": team, "members": self.connections.team_members(meeting_id, team)}
+            to = rooms.room_network(network_id) if meeting_id is None else rooms.room_team(meeting_id, team)
+            self.socketio.emit("team_presence", message, to=to)
 
     def push_results(self, db, meeting_id, item_id, scopes=frozenset({""}), screens: bool = True,
                      force: bool = True) -> None:

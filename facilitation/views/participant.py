@@ -9,6 +9,7 @@ from .. import store
 from ..db import get_db, transaction
 from ..live.rooms import network_of_team
 from ..live.sockets import participant_cookie
+from ..pagecache import shared_page
 from ..professions import PROFESSIONS
 from ..schema import clean_text, parse_int
 from ..throttle import CODE
@@ -85,7 +86,6 @@ def join(code):
                                team_name=names.get(network_of_team(person["team"]) or person["network_id"]))
     if meeting["state"] == "ended":
         return render_template("participant/ended.html", meeting=meeting), 410
-    networks = store.lab_networks(db, meeting["lab_id"])
     values = {"name": "", "organisation": "", "profession": "", "network": ""}
     if request.method == "POST":
         values = {k: clean_text(request.form.get(k, ""))[:120] for k in values}
@@ -97,7 +97,7 @@ def join(code):
         if not values["name"]:
             errors["name"] = _("Tell us your name.")
         network_id = parse_int(values["network"])
-        if network_id not in {n["id"] for n in networks}:
+        if network_id is None or not store.in_lab(db, meeting["lab_id"], network_id):
             errors["network"] = _("Choose your network.")
         if not errors:
             by_hand = bool(meeting["admit_by_hand"])
@@ -111,7 +111,10 @@ def join(code):
                                 httponly=True, samesite="Lax",
                                 secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
             return response
-        return render_template("participant/join.html", meeting=meeting, networks=networks, values=values,
-                               errors=errors, professions=PROFESSIONS), 400
-    return render_template("participant/join.html", meeting=meeting, networks=networks, values=values,
-                           errors={}, professions=PROFESSIONS)
+        return render_template("participant/join.html", meeting=meeting, values=values, errors=errors,
+                               networks=store.lab_network_names(db, meeting["lab_id"]), professions=PROFESSIONS), 400
+    networks = store.lab_network_names(db, meeting["lab_id"])
+    # The same form for everyone arriving with the link: rendered once, not once per person joining.
+    shown = (meeting["id"], meeting["title"], meeting["state"], tuple((n["id"], n["name"]) for n in networks))
+    return shared_page(shown, "participant/join.html", meeting=meeting, networks=networks, values=values,
+                       errors={}, professions=PROFESSIONS)
