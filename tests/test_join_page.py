@@ -8,26 +8,23 @@ import re
 import pytest
 from flask import url_for
 
-from facilitation import create_app, store
+from facilitation import store
+from facilitation.api.testing import built_app
 from facilitation.auth import create_facilitator
-from facilitation.db import borrowed, migrate, transaction
+from facilitation.db import borrowed, transaction
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
 def meeting(tmp_path, monkeypatch):
-    monkeypatch.setenv("FACILITATION_INSTANCE", str(tmp_path))
-    app = create_app({"TESTING": True, "SECRET_KEY": "s", "DATABASE": str(tmp_path / "t.db")})
-    with borrowed(app) as db:
-        migrate(db, app.extensions["facilitation.registry"])
+    with built_app(tmp_path, monkeypatch, WTF_CSRF_ENABLED=True) as app, borrowed(app) as db:
         with transaction(db):
             networks = [store.save_network(db, {"name": name}) for name in ("Rete Nord", "Rete Sud")]
             lab = store.save_lab(db, {"title": "Lab"}, networks)
             meeting_id = store.create_meeting(db, lab, {"title": "Plenaria di apertura"})
         yield {"app": app, "db": db, "lab": lab, "networks": networks, "id": meeting_id,
                "code": store.meeting(db, meeting_id)["join_code"]}
-    app.extensions["facilitation.pool"].close()
 
 
 def tokens(page: str) -> set[str]:

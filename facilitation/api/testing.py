@@ -21,6 +21,7 @@ message and who did not.
 from __future__ import annotations
 
 import contextlib
+import functools
 
 import pytest
 
@@ -33,7 +34,31 @@ PASSWORD = "correct horse battery"
 
 __all__ = ["PASSWORD", "act", "add_version", "app", "app_config", "built_app", "control", "db", "flush", "loads",
            "login", "received", "seed", "seed_items", "seeded", "sockets", "store", "transaction", "validate",
-           "versions"]
+           "versions", "exercise", "markdown"]
+
+
+@functools.cache
+def _installed():
+    """The registry of the installed exercises, as the core loads them at start-up."""
+    from ..plugins import Registry, get_plugin_manager
+
+    return Registry(get_plugin_manager())
+
+
+def exercise(type_name: str):
+    """The installed exercise of ``type_name`` (an instance, as the core holds it), for tests of
+    its pure rules: ``exercise("poll").apply(state, action, actor)``."""
+    return _installed().exercises[type_name]
+
+
+def markdown(exercise_type: str, data: dict, names: bool = False) -> str:
+    """An archived result of ``exercise_type`` in Markdown, as the archive asks for it (the
+    ``render_archive`` hook), with people's names or without."""
+    found = _installed().pm.hook.render_archive(artifact={"exercise_type": exercise_type, "data": data},
+                                                fmt="markdown", options={"names": names})
+    if found is None:
+        raise LookupError(f"no plugin renders {exercise_type!r} archives")
+    return found
 
 
 @contextlib.contextmanager

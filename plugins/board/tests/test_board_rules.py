@@ -4,10 +4,9 @@ limits, phases, what each audience sees, what a network keeps, its Markdown."""
 import pytest
 
 from facilitation.api import FACILITATOR, PARTICIPANT, PROJECTOR, Action, ActionError, Actor, State
-from facilitation_board import Board
-from facilitation_board.render import to_markdown
+from facilitation.api.testing import exercise, markdown
 
-BOARD = Board()
+BOARD = exercise("board")
 CONFIG = {"title": "Ostacoli", "columns": ["Cultura di squadra", "Corresponsabilità", "Da sviluppare"],
           "scope": "team", "anonymous": False, "controlled": False, "team_clusters": True, "dots": 3,
           "stack": False}
@@ -243,9 +242,9 @@ def test_the_archive_keeps_the_ranked_board_and_the_room_board_names_only_its_ow
 def test_the_markdown_lists_each_column_ranked_without_names_unless_asked():
     board = Board_()
     board.act(ADA, "write", column=0, text="=HYPERLINK(\"x\") | pipe")
-    text = to_markdown(BOARD.archive(board.team, 7))
+    text = markdown("board", BOARD.archive(board.team, 7))
     assert "**Cultura di squadra**" in text and "1. '=HYPERLINK" in text and "\\|" in text and "Ada" not in text
-    assert "Ada" in to_markdown(BOARD.archive(board.team, 7), names=True)
+    assert "Ada" in markdown("board", BOARD.archive(board.team, 7), names=True)
 
 
 def test_the_console_declares_the_four_phases_and_the_room_board_is_not_team_scoped():

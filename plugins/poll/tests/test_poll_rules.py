@@ -4,10 +4,9 @@ keeps, the console's controls, the Markdown of its archived result."""
 import pytest
 
 from facilitation.api import FACILITATOR, PARTICIPANT, PROJECTOR, Action, ActionError, Actor, State
-from facilitation_poll import Poll
-from facilitation_poll.render import to_markdown
+from facilitation.api.testing import exercise, markdown
 
-POLL = Poll()
+POLL = exercise("poll")
 SINGLE = {"title": "Cosa serve?", "kind": "single", "options": ["Tempo", "Persone", "=SOMMA(A1)"],
           "hide_results": True}
 
@@ -52,5 +51,5 @@ def test_the_archive_in_markdown_shows_the_network_beside_everyone_and_no_formul
     state = State({}, config=SINGLE)
     for who, value, network in ((1, 0, 1), (2, 2, 1), (3, 2, 2)):
         state, _ = vote(state, who, value, network)
-    text = to_markdown(POLL.archive(state, 1))
+    text = markdown("poll", POLL.archive(state, 1))
     assert "| Tempo | 1 | 1 |" in text and "| '=SOMMA(A1) | 1 | 2 |" in text
