@@ -67,6 +67,12 @@ STORM_COLUMNS = [
     ("console_p95", "p95"),
     ("console_max", "max"),
 ]
+# --trace: an ack's time split at the server's reading of the action and writing of the ack (ms).
+SPLIT_COLUMNS = [("label", "run"), ("split_matched", "acks")] + [
+    (f"split_{part}_{q}", f"{title} {q}")
+    for part, title in (("to", "to server"), ("in", "in server"), ("back", "back"))
+    for q in ("p50", "p95", "slowest")
+]
 RATIO_KEYS = [k for k, _ in COLUMNS if k not in ("label", "connected", "persisted")]
 # The hostile scenario: bystanders' acks and a page fetched meanwhile, and what the flood achieved.
 HOSTILE_COLUMNS = [
@@ -120,6 +126,9 @@ def parse(argv):
         help="check docs/deployment.md's nginx config with nginx -t and run a short load through it",
     )
     p.add_argument("--profile", action="store_true", help="py-spy the servers during the burst")
+    p.add_argument("--trace", action="store_true",
+                   help="time each action's frame read and its ack's frame written in the server: an ack's "
+                        "time split into the way there, the server and the way back")
     p.add_argument("--only-extras", action="store_true", help="skip the load runs")
     args = p.parse_args(argv)
     if args.quick:
@@ -152,6 +161,7 @@ def cases(args) -> list[dict]:
                             "client_procs": args.client_procs if n > 100 else 1,
                             "settle_timeout": args.settle_timeout,
                             "profile": args.profile,
+                            "trace": args.trace,
                             **({"flood": flood} if flood else {}),
                             **({"storm": True} if args.storm and server == "ours" and scenario == "poll" else {}),
                         }
@@ -197,6 +207,11 @@ def flat(result: dict) -> dict:
     row["lag_p95"] = (result.get("client_lag_ms") or {}).get("p95")
     for q, v in (result.get("storm_console_ms") or {}).items():
         row[f"console_{q}"] = v
+    split = result.get("ack_split_ms") or {}
+    row["split_matched"] = split.get("matched")
+    for part in ("to", "in", "back"):
+        for q in ("p50", "p95", "slowest"):
+            row[f"split_{part}_{q}"] = (split.get(part) or {}).get(q)
     if result.get("storm_console_series") is not None:
         row["storm_console_n"] = len(result["storm_console_series"])
     return row
@@ -314,6 +329,13 @@ def main(argv=None) -> int:
             "final s = last action to the last client seeing the final results"
         )
         print(stats.table(rows + ratio_rows(rows), COLUMNS))
+    split = [r for r in rows if r.get("split_matched")]
+    if split:
+        print()
+        print("where an ack's time goes (--trace), ms: to server = the client's send to the server reading the "
+              "action's frame; in server = that frame read to the ack's frame written; back = the ack's frame "
+              "written to the client's receipt; slowest = the mean over the slowest 5 % of acks")
+        print(stats.table(split, SPLIT_COLUMNS))
     storms = [r for r in rows if r.get("storm_back") is not None]
     if storms:
         print()

@@ -201,12 +201,14 @@ class Worker:
                     ack = await person.sio.call("action", message, timeout=60)
             except Exception as exc:
                 self.acks.append(
-                    {"index": index, "sent": sent, "acked": None, "seq": None, "error": type(exc).__name__}
+                    {"index": index, "cid": message.get("cid"), "sent": sent, "acked": None, "seq": None,
+                     "error": type(exc).__name__}
                 )
                 return
             self.acks.append(
                 {
                     "index": index,
+                    "cid": message.get("cid"),
                     "sent": sent,
                     "acked": time.monotonic(),
                     "seq": ack.get("seq") if isinstance(ack, dict) else None,

@@ -128,17 +128,20 @@ async def measure(case: dict, scenario, work: Path) -> dict:
     seeded = scenario.seed(database, SECRET) if not bare else scenario.seed(work / "unused.db", SECRET)
     redis = servers.Redis(work) if case["processes"] > 1 else None
     result: dict = {**case}
+    trace = work / "trace" if case.get("trace") else None
     try:
         if bare:
-            srv = servers.start_bare(work, case["mode"], BARE[case["server"]])
+            srv = servers.start_bare(work, case["mode"], BARE[case["server"]], trace=trace)
             database = work / f"bare-{case['mode']}.db"
         else:
             srv = servers.start_ours(
-                work, database, case["mode"], case["processes"], redis.url if redis else None, SECRET
+                work, database, case["mode"], case["processes"], redis.url if redis else None, SECRET, trace=trace
             )
         proxy = nginx.Proxy(work, srv.urls) if case.get("via") == "nginx" else None
         try:
             result.update(await _drive(case, scenario, seeded, srv, [proxy.url] if proxy else srv.urls, bare))
+            if trace is not None:
+                result["ack_split_ms"] = ack_split(result.pop("acks_sent"), sorted(work.glob("trace.*")))
             result["persisted"] = scenario.persisted(database, bare)
             if hasattr(scenario, "report") and not bare:
                 result.update(scenario.report(database))
@@ -152,6 +155,41 @@ async def measure(case: dict, scenario, work: Path) -> dict:
         if redis:
             redis.close()
     return result
+
+
+# An ack's time in three parts (``--trace``, bench/tracing/sitecustomize.py): from the client's
+# send to the server reading the action's frame (the client's send queue, the kernel, the
+# server's turn to read), in the server (the frame read to the ack's frame written: the action's
+# work and its waits for the event loop), and back (the frame written to the client's receipt:
+# the kernel and the client process's turn to read, behind the pushes it is decoding meanwhile).
+SPLIT = ("to", "in", "back")
+
+
+def ack_split(acks: list[dict], files: list[Path]) -> dict:
+    read: dict[str, float] = {}
+    written: dict[str, float] = {}
+    for path in files:
+        for line in path.read_text().splitlines():
+            kind, key, at = line.split()
+            (read if kind == "in" else written).setdefault(key, float(at))
+    parts: dict[str, list[float]] = {name: [] for name in SPLIT}
+    totals = []
+    for a in acks:
+        got, out = read.get(a.get("cid")), written.get(str(a.get("seq")))
+        if a.get("error") or a.get("acked") is None or got is None or out is None:
+            continue
+        for name, value in zip(SPLIT, (got - a["sent"], out - got, a["acked"] - out)):
+            parts[name].append(value)
+        totals.append(a["acked"] - a["sent"])
+    if not totals:
+        return {}
+    # The slowest twentieth of the acks (those past the p95): where their time went, on average.
+    slowest = sorted(range(len(totals)), key=totals.__getitem__)[-max(1, len(totals) // 20):]
+    return {
+        "matched": len(totals),
+        **{name: {**of(values).summary_ms(), "slowest": 1000 * sum(values[i] for i in slowest) / len(slowest)}
+           for name, values in parts.items()},
+    }
 
 
 def server_exceptions(work: Path) -> dict[str, int]:
@@ -239,6 +277,8 @@ async def _drive(case, scenario, seeded, srv: servers.Servers, urls: list[str], 
         if flood is not None:
             out["flood_result"] = await asyncio.get_running_loop().run_in_executor(None, flood.result)
         acks = [a for r in burst for a in r["acks"]]
+        if case.get("trace"):
+            out["acks_sent"] = acks
         out["client_cpu_pct"] = [round(r["cpu_pct"]) for r in burst]
         lag = Histogram()
         for r in burst:

@@ -21,6 +21,15 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def traced_env(trace: Path | None) -> dict:
+    """What a server's environment gets to be traced (``bench/tracing/sitecustomize.py``):
+    each process writes ``<trace>.<pid>``."""
+    if trace is None:
+        return {}
+    paths = [str(ROOT / "bench" / "tracing"), os.environ.get("PYTHONPATH", "")]
+    return {"PYTHONPATH": os.pathsep.join(p for p in paths if p), "BENCH_TRACE": str(trace)}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -139,6 +148,7 @@ def start_ours(
     message_queue: str | None = None,
     secret: str = "bench-secret-not-for-production",
     extra_env: dict | None = None,
+    trace: Path | None = None,
 ) -> Servers:
     env = {
         **os.environ,
@@ -151,6 +161,7 @@ def start_ours(
         "FACILITATION_SOCKET_RATE_PER_ADDRESS": "[1000000, 1000000]",
         "FACILITATION_SOCKET_PENDING_PER_ADDRESS": "1000000",
         **(extra_env or {}),
+        **traced_env(trace),
     }
     env.pop("FACILITATION_MESSAGE_QUEUE", None)
     if message_queue:
@@ -195,7 +206,7 @@ def start_ours(
     return Servers(procs, urls, starts)
 
 
-def start_bare(directory: Path, mode: str, coalesce: float = 0) -> Servers:
+def start_bare(directory: Path, mode: str, coalesce: float = 0, trace: Path | None = None) -> Servers:
     port = free_port()
     log = open(directory / f"bare-{mode}.log", "ab")  # noqa: SIM115
     proc = subprocess.Popen(
@@ -215,6 +226,7 @@ def start_bare(directory: Path, mode: str, coalesce: float = 0) -> Servers:
         stdout=log,
         stderr=log,
         cwd=str(ROOT),
+        env={**os.environ, **traced_env(trace)},
     )
     url = f"http://127.0.0.1:{port}"
     try:
