@@ -121,3 +121,22 @@ def test_a_team_hears_who_joins_once_a_second_and_the_console_at_every_push(sock
     assert members(fac) == []
     pushes.flush()
     assert members(ada) == []
+
+
+def test_teams_presence_goes_out_one_team_per_turn_of_the_loop(sockets, seeded, app, monkeypatch):
+    """35 teams of 57 are 2,000 frames: written in one turn of the event loop they held every ack
+    and every console's control for 100-150 ms. The loop turns between two teams' lists."""
+    pushes = app.extensions["facilitation.engine"].pushes
+    pushes.clock = Clock()
+    n1, n2 = seeded["networks"][:2]
+    sockets.participant("Ada", n1)
+    sockets.participant("Dee", n2)
+    done = []
+    emit, sleep = pushes.socketio.emit, pushes.socketio.sleep
+    monkeypatch.setattr(pushes.socketio, "emit", lambda event, data, to=None, **kw: (
+        done.append((event, to)), emit(event, data, to=to, **kw)))
+    monkeypatch.setattr(pushes.socketio, "sleep", lambda seconds=0: (done.append(("turn", None)), sleep(seconds)))
+    pushes.flush()
+    to_teams = [i for i, (event, to) in enumerate(done) if event == "team_presence" and ":t:" in str(to)]
+    assert len(to_teams) == 2
+    assert ("turn", None) in done[to_teams[0] + 1:to_teams[1]]
