@@ -57,6 +57,39 @@ def test_who_waits_in_vain_is_turned_away():
     assert gate.turned_away == 1
 
 
+class Loop:
+    """An event loop that turns when the test says so (``turn``), as the server's under eventlet."""
+
+    def __init__(self):
+        self.turned = threading.Semaphore(0)
+
+    def start_background_task(self, work):
+        threading.Thread(target=work, daemon=True).start()
+
+    def sleep(self, seconds=0):
+        self.turned.acquire(timeout=None if seconds == 0 else seconds)
+
+    def turn(self):
+        self.turned.release()
+
+
+def test_at_most_limit_openings_start_in_one_turn_of_the_loop_the_next_ones_at_the_next_turn():
+    loop = Loop()
+    gate = Openings(limit=2, wait=30, hold=30, loop=loop)
+    for _ in range(2):  # two connections worked on and done within the same turn
+        gate.enter().release()
+    assert gate.inside() == 0
+    third = []
+    waiting = threading.Thread(target=lambda: third.append(gate.enter(ahead=True)))
+    waiting.start()
+    waiting.join(0.3)
+    assert third == [], "the turn's share is spent: the third waits although no place is taken"
+    loop.turn()
+    waiting.join(10)
+    assert len(third) == 1 and third[0] is not None
+    third[0].release()
+
+
 @pytest.fixture
 def app_config():
     return {"SOCKET_OPENINGS": 1, "SOCKET_OPENING_WAIT": 0.2}

@@ -53,10 +53,21 @@ class Openings:
     handshake, the Socket.IO ``connect_error`` ``busy`` with ``retry_ms`` at connect).
     Facilitators (a signed session of theirs) do not wait: they run the meeting everyone is
     coming back to.
+
+    Under eventlet or gevent (``loop``: the Socket.IO server, for its ``sleep`` and
+    ``start_background_task``) a place is also a share of one turn of the event loop: at most
+    ``limit`` pieces start between two turns. A handshake or a connect never yields (its
+    database work is synchronous), so without this every new connection whose frame arrived
+    in the same turn took the place the previous one had just given back, and ran: a turn of
+    the first wave after a restart lasted 200-350 ms, and the console's control, read and
+    acknowledged over three turns, waited up to 0.6 s. A task that turns with the loop while
+    openings are being worked on gives each turn its share and hands it to those waiting.
     """
 
-    def __init__(self, limit: int = 16, wait: float = 10.0, hold: float = 2.0):
-        self.limit, self.wait, self.hold = limit, wait, hold
+    def __init__(self, limit: int = 16, wait: float = 10.0, hold: float = 2.0, loop=None):
+        self.limit, self.wait, self.hold, self.loop = limit, wait, hold, loop
+        self._started = 0  # pieces started since the loop last turned (with ``loop``)
+        self._turning = False
         self._lock = threading.Lock()
         self._inside: deque[Opening] = deque()  # in the order they came in
         self._queue: deque[_Waiter] = deque()  # first come, first served
@@ -64,8 +75,8 @@ class Openings:
         self.waited = self.turned_away = 0  # pieces of work that waited, and that waited in vain
 
     @classmethod
-    def from_config(cls, config) -> Openings:
-        return cls(int(config["SOCKET_OPENINGS"]), float(config["SOCKET_OPENING_WAIT"]))
+    def from_config(cls, config, loop=None) -> Openings:
+        return cls(int(config["SOCKET_OPENINGS"]), float(config["SOCKET_OPENING_WAIT"]), loop=loop)
 
     def enter(self, ahead: bool = False) -> Opening | None:
         """A place, after waiting for one if need be; ``None`` after ``wait`` seconds in vain.
@@ -76,7 +87,7 @@ class Openings:
             return Opening(self, start)
         with self._lock:
             self._expire(start)
-            if len(self._inside) < self.limit and not self._ahead and (ahead or not self._queue):
+            if self._free() and not self._ahead and (ahead or not self._queue):
                 return self._take(start)
             me = _Waiter()
             queue = self._ahead if ahead else self._queue
@@ -97,14 +108,40 @@ class Openings:
                     self.turned_away += 1
                     return None
 
+    def _free(self) -> bool:
+        """Whether a piece may start now (under the lock): a place, and this turn's share."""
+        return len(self._inside) < self.limit and (self.loop is None or self._started < self.limit)
+
     def _take(self, now: float) -> Opening:
         opening = Opening(self, now)
         self._inside.append(opening)
+        if self.loop is not None:
+            self._started += 1
+            if not self._turning:
+                self._turning = True
+                self.loop.start_background_task(self._turn)
         return opening
+
+    def _turn(self) -> None:
+        """Each turn of the loop: a new share, handed to those waiting; gone once nothing starts."""
+        while True:
+            self.loop.sleep(0)
+            with self._lock:
+                started, self._started = self._started, 0
+                self._expire(time.monotonic())
+                if not started and not self._started:
+                    if not (self._queue or self._ahead):
+                        self._turning = False
+                        return
+                    idle = True  # waiting for places held by work that yields: no need to spin
+                else:
+                    idle = False
+            if idle:
+                self.loop.sleep(0.005)
 
     def _hand_over(self, now: float) -> None:
         """Free places to the first in the queue (under the lock)."""
-        while (self._ahead or self._queue) and len(self._inside) < self.limit:
+        while (self._ahead or self._queue) and self._free():
             waiter = (self._ahead or self._queue).popleft()
             waiter.opening = self._take(now)
             waiter.event.set()

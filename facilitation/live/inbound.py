@@ -90,7 +90,8 @@ class Inbound:
         self.pending_cap = int(config["SOCKET_PENDING_PER_ADDRESS"])
         self.penalty_seconds = float(config["SOCKET_PENALTY_SECONDS"])
         self.strike_limit = int(config["SOCKET_MALFORMED_LIMIT"])
-        self.openings = Openings.from_config(config)
+        # A share of each turn of the loop, where a turn is one (eventlet, gevent), not under threads.
+        self.openings = Openings.from_config(config, server if server.async_mode != "threading" else None)
         self.accounts: dict[str, Account] = {}
         self._pending: dict[str, int] = {}
         self._penalty: dict[str, float] = {}
