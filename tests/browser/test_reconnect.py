@@ -29,3 +29,29 @@ def test_pages_reconnect_after_a_server_restart_and_keep_the_vote(live_server, f
     expect(ada.locator("button.choice[aria-pressed=true]")).to_have_text(SECOND)
     expect(fac.locator("#exercise .bar-value")).to_have_text(["0 (0%)", "0 (0%)", "1 (100%)"])
     expect(fac.locator("#people li.online")).to_have_count(1)
+
+
+def test_a_lost_connection_is_said_on_a_phone_without_moving_the_page(live_server, facilitator_page, participant,
+                                                                       shot):
+    """The line saying the connection is lost shows over the top of the screen: the choices under the
+    person's finger stay where they were, even where the sentence takes two lines."""
+    fac = facilitator_page
+    start_meeting(fac, live_server)
+    fac.click("#item-controls [data-cmd=open]")
+    ada = participant("Ada", viewport={"width": 360, "height": 740})
+    choice = ada.locator(f"button.choice:has-text('{FIRST}')")
+    expect(choice).to_be_visible()
+    before = choice.bounding_box()
+
+    live_server.kill()
+    ada.wait_for_selector("body[data-connection=reconnecting]")
+    status = ada.locator("#status")
+    expect(status).to_be_visible()
+    expect(status).to_contain_text("Connessione persa")
+    assert choice.bounding_box() == before, "the choices did not move"
+    assert ada.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(ada, "reconnecting-360")
+    live_server.start()
+    connected(ada)
+    expect(status).to_be_hidden()
+    assert choice.bounding_box() == before
