@@ -239,7 +239,8 @@ def test_a_network_link_has_a_copy_button_and_can_be_seen_again(live_server, fac
     assert fac.locator("#new-link").input_value() != link
 
 
-def test_an_open_tab_of_a_revoked_link_says_so_and_its_actions_fail_at_once(live_server, facilitator_page, new_page):
+def test_an_open_tab_of_a_revoked_link_says_so_and_its_actions_fail_at_once(live_server, facilitator_page, new_page,
+                                                                            shot):
     fac = facilitator_page
     link = issue_link(fac, live_server)
     team = new_page()
@@ -257,6 +258,10 @@ def test_an_open_tab_of_a_revoked_link_says_so_and_its_actions_fail_at_once(live
         "Questo link è stato revocato: chiedine uno nuovo al tuo facilitatore"
     )
     expect(team.locator("body")).to_have_attribute("data-connection", "refused")
+    # Final, so in the page's flow under the way back, not over it as a passing "connection lost" is.
+    expect(team.locator("a.back")).to_be_visible()
+    assert team.locator("a.back").bounding_box()["y"] < team.locator("#status").bounding_box()["y"]
+    shot(team, "refused-1280")
     # A role added now fails at once with that explanation (not 48 s later with "check your connection").
     team.locator(".squad-tab").nth(2).click()
     form = team.locator("form.squad-add[data-kind=role]").last
