@@ -93,10 +93,10 @@ lint: $(STAMP)
 
 # Load benchmarks (never part of `make test`): see docs/performance.md. Run them on a quiet machine.
 bench: install
-	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote,questions --processes 1,2 --storm --micro --pages --nginx
+	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote,questions --processes 1,2 --storm --micro --pages --nginx --trace
 
 bench-full: install
-	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote,questions --modes eventlet,gevent,threading --processes 1,2 --storm --micro --pages --nginx
+	$(BIN)/python -m bench --scenarios poll,canvas,board,board-vote,questions --modes eventlet,gevent,threading --processes 1,2 --storm --micro --pages --nginx --trace
 
 # 200 voters beside anonymous floods (1 and 20 flooders; 1 KB, 8 KB, 60 KB frames), ours and bare,
 # and what a received websocket byte costs each implementation.
