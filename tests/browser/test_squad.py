@@ -258,6 +258,9 @@ def test_merge_message_steps_conflict_and_undo_in_a_second_meeting(server, brows
     ada.locator('[data-key="goal"][data-field=text]').click()
     cy.locator('[data-key="goal"][data-field=text]').click()
     edit_text(ada, "goal", "La versione di Ada")
+    # Ada's write is in (the console, where nobody types, shows it) before Cy's goes out: Cy's is the later one,
+    # however long a busy machine takes to send Ada's.
+    playwright_api.expect(fac.locator(".squad-card .squad-goal")).to_have_text("La versione di Ada")
     playwright_api.expect(cy.locator('[data-key="goal"][data-field=text]')).to_be_focused()
     cy.locator('[data-key="goal"][data-field=text]').fill("La versione di Cy")
     cy.locator('[data-key="goal"][data-field=text]').blur()
@@ -312,6 +315,8 @@ def test_merge_message_steps_conflict_and_undo_in_a_second_meeting(server, brows
     cy_title.click()
     fac_title.fill("Titolo della facilitatrice")
     fac_title.blur()
+    # Hers is in (Ada, on the same canvas and not typing, sees it) before Cy's goes out.
+    playwright_api.expect(ada.locator(".squad-item [data-field=title]").last).to_have_value("Titolo della facilitatrice")
     playwright_api.expect(cy_title).to_be_focused()
     cy_title.fill("Titolo di Cy")
     cy_title.blur()
