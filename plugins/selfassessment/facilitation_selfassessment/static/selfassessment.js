@@ -75,12 +75,21 @@
     const last = el("p", { class: "muted small sa-last" });
     const note = el("div", { class: "sa-notes", "aria-live": "polite" });
     let typed = false;
+    // The rating just chosen and not yet acknowledged: shown whatever a push redraws meanwhile (a
+    // teammate arriving, another's edit), so the choice does not flicker back under the finger.
+    let pending = null;
+    let sent = 0;
 
     function send(type, payload) {
+      const mine = type === "rate" ? ++sent : 0;
+      if (mine) pending = payload.value;
+      const settle = () => { if (mine && mine === sent) pending = null; };
       return ctx.send(type, Object.assign({ dim: dim.id, base: unit().ver || 0 }, payload)).then((ack) => {
+        settle();
         if (ack.reply && ack.reply.unit) m.units[dim.id] = ack.reply.unit;
         update();
       }, (err) => {
+        settle();
         note.replaceChildren(el("p", { class: "error", role: "alert", text: (err && err.message) || t("not_sent") }));
         update();
       });
@@ -92,8 +101,9 @@
 
     function update() {
       const u = unit();
-      for (const input of radios) input.checked = Number(input.value) === u.v;
-      clear.hidden = !u.v;
+      const v = pending === null ? u.v : pending;
+      for (const input of radios) input.checked = Number(input.value) === v;
+      clear.hidden = !v;
       if (document.activeElement !== why && !typed) why.value = u.why || "";
       const before = (m.last || {})[dim.id];
       const by = u.by && u.by.v && u.by.v.n;
