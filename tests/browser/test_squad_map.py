@@ -300,9 +300,12 @@ def test_the_problems_people_met_on_the_canvas(server, new_page, shot):
 
     # The arrow between the two role pickers stays between them, on their line, on a phone.
     tab(phone, 4)
-    source = phone.locator("form.squad-add select[name=source]").bounding_box()
-    target = phone.locator("form.squad-add select[name=target]").bounding_box()
-    arrow = phone.locator(".squad-pair-arrow").bounding_box()
+    # Measured in one go: a push landing between three separate measures (the other
+    # teammate arriving) can move the form and compare boxes from two different layouts.
+    source, target, arrow = phone.locator(".squad-pair").evaluate(
+        "p => [p.querySelector('select[name=source]'), p.querySelector('select[name=target]'),"
+        " p.querySelector('.squad-pair-arrow')].map(e => { const r = e.getBoundingClientRect();"
+        " return {x: r.x, y: r.y, width: r.width, height: r.height}; })")
     middle = arrow["y"] + arrow["height"] / 2
     assert source["y"] <= middle <= source["y"] + source["height"] and target["y"] <= middle <= target["y"] + target["height"]
     assert source["x"] + source["width"] <= arrow["x"] and arrow["x"] + arrow["width"] <= target["x"]
