@@ -34,7 +34,7 @@ PASSWORD = "correct horse battery"
 
 __all__ = ["PASSWORD", "act", "add_version", "app", "app_config", "built_app", "control", "db", "flush", "loads",
            "login", "received", "seed", "seed_items", "seeded", "sockets", "store", "transaction", "validate",
-           "versions", "exercise", "markdown"]
+           "versions", "exercise", "markdown", "archive"]
 
 
 @functools.cache
@@ -54,10 +54,16 @@ def exercise(type_name: str):
 def markdown(exercise_type: str, data: dict, names: bool = False) -> str:
     """An archived result of ``exercise_type`` in Markdown, as the archive asks for it (the
     ``render_archive`` hook), with people's names or without."""
-    found = _installed().pm.hook.render_archive(artifact={"exercise_type": exercise_type, "data": data},
-                                                fmt="markdown", options={"names": names})
+    return archive({"exercise_type": exercise_type, "data": data}, "markdown", names)
+
+
+def archive(artifact: dict, fmt: str = "markdown", names: bool = False):
+    """An archived result (an artifact as the archive holds it: ``exercise_type``, ``data``, and its
+    ``id`` and network where the rendering compares versions) in ``fmt`` (``markdown``, ``html``,
+    ``print``), through the ``render_archive`` hook, as the archive and the reports ask for it."""
+    found = _installed().pm.hook.render_archive(artifact=artifact, fmt=fmt, options={"names": names})
     if found is None:
-        raise LookupError(f"no plugin renders {exercise_type!r} archives")
+        raise LookupError(f"no plugin renders {artifact.get('exercise_type')!r} archives")
     return found
 
 

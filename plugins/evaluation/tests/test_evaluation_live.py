@@ -7,8 +7,7 @@ import time
 import pytest
 from flask import render_template_string
 
-from facilitation.api.testing import act, control, flush, received, store, transaction, versions
-from facilitation_evaluation import render_archive
+from facilitation.api.testing import act, archive, control, flush, received, store, transaction, versions
 
 CONFIG = {
     "title": "Valutazione",
@@ -116,7 +115,7 @@ def run_meeting(sockets, db, meeting_id, item, people):
 
 def render(app, artifact, fmt, names):
     with app.test_request_context():
-        out = render_archive(artifact=artifact, fmt=fmt, options={"names": names})
+        out = archive(artifact, fmt, names)
         return str(out) if fmt == "markdown" else render_template_string("{{ html }}", html=out)
 
 

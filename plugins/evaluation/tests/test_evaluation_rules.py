@@ -4,9 +4,10 @@ small-group rule, what a network keeps, and the comparison with a network's T0."
 import pytest
 
 from facilitation.api import FACILITATOR, PARTICIPANT, PROJECTOR, Action, ActionError, Actor, State
-from facilitation_evaluation import Evaluation, figures
+from facilitation.api.testing import exercise
+from facilitation_evaluation import figures  # the plugin's pure helpers, tested on their own
 
-EVAL = Evaluation()
+EVAL = exercise("evaluation")
 CONFIG = {
     "title": "Valutazione",
     "criteria": ["Competenza", "Personalizzazione", "Temi"],

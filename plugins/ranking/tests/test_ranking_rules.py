@@ -4,11 +4,9 @@ ranks, no breakdown under 3 answers, what each audience sees, what a network kee
 import pytest
 
 from facilitation.api import FACILITATOR, PARTICIPANT, PROJECTOR, Action, ActionError, Actor, State
-from facilitation_ranking import Ranking
-from facilitation_ranking.exercise import results
-from facilitation_ranking.render import to_markdown
+from facilitation.api.testing import exercise, markdown
 
-RANKING = Ranking()
+RANKING = exercise("ranking")
 CONFIG = {"title": "Cosa curare prima?", "options": ["Valutazione", "Cultura di squadra", "Ruolo attivo"],
           "hide_results": True}
 
@@ -24,7 +22,7 @@ def test_average_rank_and_distribution_move_with_a_change_of_mind():
     state, _ = rank(state, 2, [1, 0, 2])
     state, out = rank(state, 1, [2, 0, 1])
     assert out.dirty and out.reply == {"order": [2, 0, 1]}
-    found = results(state["t"], CONFIG["options"])
+    found = RANKING.view(state, FACILITATOR)["results"]
     assert found["n"] == 2
     by_option = {o["option"]: o for o in found["options"]}
     assert by_option["Valutazione"]["average"] == 2.0 and by_option["Valutazione"]["ranks"] == [0, 2, 0]
@@ -63,9 +61,9 @@ def test_the_archive_keeps_the_network_from_three_answers_and_everyone():
     assert small["network"] == {"n": 1, "hidden": True} and small["overall"]["n"] == 4
     assert large["network"]["options"][0]["option"] == "Cultura di squadra"
     assert RANKING.archive(State({}, config=CONFIG), 1) is None
-    text = to_markdown(large)
+    text = markdown("ranking", large)
     assert "| Cultura di squadra | 1.00 | 1.25 |" in text
-    assert "fewer than 3" in to_markdown(small)
+    assert "fewer than 3" in markdown("ranking", small)
 
 
 def test_a_ranking_needs_two_options_and_declares_show_and_hide():
