@@ -4,11 +4,11 @@ taking a reply back, highlighting and hiding, what each audience sees and what a
 import pytest
 
 from facilitation.api import FACILITATOR, PARTICIPANT, PROJECTOR, Action, ActionError, Actor, State, ValidationError
-from facilitation_prompt import READY, PromptCard
+from facilitation.api.testing import exercise, markdown
+from facilitation_prompt import READY
 from facilitation_prompt.exercise import PROJECTOR_WALL
-from facilitation_prompt.render import to_markdown
 
-P = PromptCard()
+P = exercise("prompt")
 CONFIG = {
     "ready": "",
     "prompt": "Che cosa vuol dire cura?",
@@ -115,5 +115,5 @@ def test_a_network_keeps_the_replies_with_its_own_marked():
         ("Nostra", True, "P1", False),
         ("=Loro", False, None, True),
     ]
-    text = to_markdown(kept)
+    text = markdown("prompt", kept)
     assert "- '=Loro (highlighted)" in text and "Nascosta" not in text and "P1" not in text

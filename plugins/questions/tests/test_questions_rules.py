@@ -5,11 +5,10 @@ network keeps, and the Markdown of its archived result."""
 import pytest
 
 from facilitation.api import FACILITATOR, PARTICIPANT, PROJECTOR, Action, ActionError, Actor, State
-from facilitation_questions import Questions
+from facilitation.api.testing import exercise, markdown
 from facilitation_questions.exercise import LIST_RECENT, LIST_TOP, MAX_PINNED, MAX_QUESTIONS
-from facilitation_questions.render import to_markdown
 
-Q = Questions()
+Q = exercise("questions")
 HELD = {"title": "Domande", "moderation": "held", "names": "choice", "per_person": 3, "top": 2}
 OPEN = {**HELD, "moderation": "open"}
 FAC = Actor("facilitator", 1, "Fac")
@@ -196,11 +195,11 @@ def test_a_network_keeps_the_room_s_questions_with_its_own_marked_and_names_only
         ("Loro", False, None),
         ("Nostra", True, "P1"),
     ]
-    text = to_markdown(kept, names=False)
+    text = markdown("questions", kept, names=False)
     assert "| Loro | 1 |  |" in text and "P1" not in text and "Nascosta" not in text
-    assert "P1" in to_markdown(kept, names=True)
+    assert "P1" in markdown("questions", kept, names=True)
 
 
 def test_markdown_cells_are_never_formulas():
     state, _ = ask(State({}, config=OPEN), person(1), "=SOMMA(A1)")
-    assert "| '=SOMMA(A1) | 0 |" in to_markdown(Q.archive(state, 5))
+    assert "| '=SOMMA(A1) | 0 |" in markdown("questions", Q.archive(state, 5))

@@ -4,8 +4,7 @@ between meetings, who receives what, the versions it keeps, the radar in every f
 import pytest
 from flask import render_template_string
 
-from facilitation.api.testing import add_version, control, received, store, transaction, versions
-from facilitation_selfassessment import render_archive
+from facilitation.api.testing import add_version, archive, control, received, store, transaction, versions
 
 CONFIG = {"title": "Potenziale generativo", "template": "method", "dimensions": [], "start": "latest"}
 
@@ -106,7 +105,7 @@ def test_between_meetings_the_team_works_through_its_link_and_saves_a_version(ap
 
 def render(app, artifact, fmt, names):
     with app.test_request_context():
-        out = render_archive(artifact=artifact, fmt=fmt, options={"names": names})
+        out = archive(artifact, fmt, names)
         return str(out) if fmt == "markdown" else render_template_string("{{ html }}", html=out)
 
 

@@ -4,10 +4,10 @@ at once, saving a version, and what a network keeps."""
 import pytest
 
 from facilitation.api import TEAM, Action, ActionError, Actor, State, ValidationError
-from facilitation_selfassessment import SelfAssessment
+from facilitation.api.testing import exercise
 from facilitation_selfassessment.dimensions import WILDER, custom_id, of_template
 
-SA = SelfAssessment()
+SA = exercise("selfassessment")
 CONFIG = {"title": "Potenziale generativo", "template": "method", "dimensions": [], "start": "latest"}
 ADA = Actor("participant", 1, "Ada", 7, "n7")
 BO = Actor("participant", 2, "Bo", 7, "n7")

@@ -3,11 +3,10 @@
 import pytest
 
 from facilitation.api import Action, ActionError, Actor, State
-from facilitation.api.testing import validate
+from facilitation.api.testing import exercise, validate
 from facilitation_squad.canvas import canvas_of, checks, compare, units_of
-from facilitation_squad.exercise import Squad
 
-SQUAD = Squad()
+SQUAD = exercise("squad")
 ADA = Actor("participant", 1, "Ada", 1, "n1")
 BO = Actor("participant", 2, "Bo", 1, "n1")
 FAC = Actor("facilitator", 9, "Fac")

@@ -11,7 +11,7 @@ import pytest
 from babel.dates import format_datetime
 
 from facilitation.api import testing
-from facilitation.api.testing import store, transaction
+from facilitation.api.testing import archive, store, transaction
 from facilitation_squad import svgmap
 from facilitation_squad.canvas import SCHEMA
 
@@ -314,16 +314,16 @@ def test_pages_show_the_figures_beside_the_map_with_how_they_changed_since_t0(fa
 
 
 def test_reports_and_the_journey_page_get_the_figures(app, db, network):
-    from facilitation_squad import journey, render
+    from facilitation_squad import journey
 
     found = versions(db, network)
     with app.test_request_context():
         artifact = {"exercise_type": "squad", "id": found[1]["id"], "network_id": network, "data": found[1]["data"],
                     "title": "Squad"}
-        markdown = render.render_archive(artifact, "markdown", {"names": False})
+        markdown = archive(artifact, "markdown")
         assert "#### I numeri della rete" in markdown and "| Mediatore | 0 | 0,00 |" in markdown
         assert "T0" in markdown and "| Interazioni | 1 | 0 |" in markdown
-        html = str(render.render_archive(artifact, "print", {"names": False}))
+        html = str(archive(artifact, "print"))
         assert "<svg" in html and "squad-since" in html and "<script" not in html
         sections = journey.section(network, None)
         (order, title, body) = sections[0]
