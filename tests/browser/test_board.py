@@ -114,6 +114,8 @@ def test_a_team_writes_groups_and_votes_and_the_results_reach_projector_and_arch
     expect(ada.locator(".board-left")).to_contain_text("1 / 2")
     expect(ada.get_by_role("button", name="Aggiungi un bollino: Poco tempo per incontrarsi tra servizi")).to_be_disabled()
     ada.get_by_role("button", name="Aggiungi un bollino: Orari di lavoro diversi").click()
+    # The confirmation says which note the dot went on (the count is the line above).
+    expect(ada.locator(".board-status")).to_have_text("Bollino messo su «Orari di lavoro diversi». Bollini rimasti: 0")
     bruno.get_by_role("button", name="Aggiungi un bollino: Poco tempo per incontrarsi tra servizi").click()
     expect(ada.locator(".board-left")).to_contain_text("0 / 2")
     expect(bruno.locator(".board-count")).to_have_count(0)

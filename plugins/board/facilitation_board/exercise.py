@@ -396,6 +396,7 @@ class Board(Exercise):
             "rename": _l("Rename"), "drop": _l("Remove the cluster"), "cluster_of": _l("Cluster of the note"),
             "none": _l("(none)"), "moved": _l("Moved to:"), "add_dot": _l("Add a dot"),
             "remove_dot": _l("Take a dot back"), "your_dots": _l("Your dots here"), "dots_left": _l("Dots left"),
+            "dot_added": _l("Dot placed on"), "dot_removed": _l("Dot taken back from"),
             "dots": _l("dots"),
             "notes": _l("notes"), "open_team": _l("Open this team's board"), "back_to_teams": _l("All teams"),
             "team_of": _l("Board of the team"), "waiting_count": _l("waiting"), "saved": _l("Saved."),

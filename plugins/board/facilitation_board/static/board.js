@@ -74,6 +74,11 @@
     return el("p", { class: "muted small board-facts", text: parts.join(" · ") });
   }
 
+  // What a dot's ack says: which note it went on (or came back from), and how many are left.
+  function placed(key, note, ack) {
+    return s(key) + " «" + note.text + "». " + s("dots_left") + ": " + ack.reply.left;
+  }
+
   function byLine(note) {
     return note.name ? el("p", { class: "board-by small" }, s("by") + " ", bdi(note.name)) : null;
   }
@@ -196,12 +201,13 @@
       }
       if (open && view.phase === "voting" && !isFac) {
         const here = (me.dots || {})[n.id] || 0;
-        actions.push(
-          button("dot+:" + n.id, "+", () => send("vote", { note: n.id, add: true }, (ack) => s("dots_left") + ": " + ack.reply.left),
-            { class: "small board-dot", "aria-label": s("add_dot") + ": " + n.text, disabled: me.left <= 0 || (here > 0 && !view.stack) }),
-          el("span", { class: "board-mydots", text: s("your_dots") + ": " + here }),
-          button("dot-:" + n.id, "−", () => send("vote", { note: n.id, add: false }, (ack) => s("dots_left") + ": " + ack.reply.left),
-            { class: "small secondary board-dot", "aria-label": s("remove_dot") + ": " + n.text, disabled: here === 0 }));
+        // A stepper, as on a phone's quantity: − count +, kept together on one line.
+        actions.push(el("span", { class: "board-mydots" }, s("your_dots") + ":"), el("span", { class: "board-stepper" },
+          button("dot-:" + n.id, "−", () => send("vote", { note: n.id, add: false }, (ack) => placed("dot_removed", n, ack)),
+            { class: "small secondary board-dot", "aria-label": s("remove_dot") + ": " + n.text, disabled: here === 0 }),
+          el("strong", { class: "board-mydots-count", text: String(here) }),
+          button("dot+:" + n.id, "+", () => send("vote", { note: n.id, add: true }, (ack) => placed("dot_added", n, ack)),
+            { class: "small board-dot", "aria-label": s("add_dot") + ": " + n.text, disabled: me.left <= 0 || (here > 0 && !view.stack) })));
       }
       if (typeof n.dots === "number" && (isFac || view.phase === "results")) {
         actions.push(el("span", { class: "badge board-count", text: n.dots + " " + s("dots") }));
