@@ -163,7 +163,8 @@ def test_votes_controls_and_presence_cross_processes_in_order(cluster):
         assert fac.sio.call("control", cmd, timeout=10)["ok"]
     assert _wait(lambda: all(len(p.of("meeting")) == 2 for p in people))
     control_seqs = [[m["seq"] for m in p.of("meeting")] for p in people]
-    assert all(seqs == control_seqs[0] for seqs in control_seqs) and control_seqs[0] == sorted(set(control_seqs[0]))
+    assert all(seqs == control_seqs[0] for seqs in control_seqs) and control_seqs[0] == sorted(set(control_seqs[0])), [
+        [(m['seq'], m.get('item', {}) and m['item'].get('status'), m.get('status')) for m in p.of('meeting')] for p in people]
 
     acks = [
         p.sio.call(

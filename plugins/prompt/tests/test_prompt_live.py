@@ -32,29 +32,38 @@ def flush(client):
     client.app.extensions["facilitation.engine"].flush()
 
 
+def pushes(client) -> list:
+    """The arguments of what a client got about exercises since the last look."""
+    return [m["args"] for m in received(client) if m["name"] in ("results", "meeting", "event")]
+
+
 def shown(client) -> str:
-    return json.dumps(
-        [m["args"] for m in received(client) if m["name"] in ("results", "meeting", "event")], ensure_ascii=False
-    )
+    return json.dumps(pushes(client), ensure_ascii=False)
 
 
-def gathered(client, needle, tries=100):
-    """Everything a client got about exercises, as text, once ``needle`` is in it (pushes come on a schedule)."""
-    text = ""
+def collected(client, needle, tries=100) -> list:
+    """Everything a client got about exercises, once ``needle`` is in it (pushes come on a schedule,
+    so it may take several looks: each look's pushes are added to the list)."""
+    found = []
     for _ in range(tries):
         flush(client)
-        text += shown(client)
-        if needle in text:
-            return text
+        found += pushes(client)
+        if needle in json.dumps(found, ensure_ascii=False):
+            return found
         time.sleep(0.05)
     raise AssertionError(f"{needle!r} never reached the client")
+
+
+def gathered(client, needle, tries=100) -> str:
+    """The same, as text."""
+    return json.dumps(collected(client, needle, tries), ensure_ascii=False)
 
 
 def views(client, needle):
     """The results views a client got, the last one holding ``needle``."""
     return [
         m[0]["item"]["view"]
-        for m in json.loads(gathered(client, needle))
+        for m in collected(client, needle)
         if m and isinstance(m[0].get("item"), dict) and "view" in m[0]["item"]
     ]
 
