@@ -78,6 +78,11 @@ class Recorder:
         return [m for n, m in list(self.got) if n == name]
 
 
+def newest(client, name):
+    """The message of ``name`` a page shows: the one with the highest sequence (live.js)."""
+    return max(client.of(name), key=lambda m: m["seq"])
+
+
 def _wait(condition, timeout=10.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -162,9 +167,11 @@ def test_votes_controls_and_presence_cross_processes_in_order(cluster):
     for cmd in ({"cmd": "start"}, {"cmd": "open", "item": cluster["item"]}):
         assert fac.sio.call("control", cmd, timeout=10)["ok"]
     assert _wait(lambda: all(len(p.of("meeting")) == 2 for p in people))
-    control_seqs = [[m["seq"] for m in p.of("meeting")] for p in people]
-    assert all(seqs == control_seqs[0] for seqs in control_seqs) and control_seqs[0] == sorted(set(control_seqs[0])), [
-        [(m['seq'], m.get('item', {}) and m['item'].get('status'), m.get('status')) for m in p.of('meeting')] for p in people]
+    # Each control is broadcast after its own commit, so two close together may arrive in either order
+    # (docs/protocol.md, Sequences): everyone gets both, and shows the newer, the exercise open.
+    control_seqs = [sorted(m["seq"] for m in p.of("meeting")) for p in people]
+    assert all(seqs == control_seqs[0] for seqs in control_seqs) and len(set(control_seqs[0])) == 2, control_seqs
+    assert all(newest(p, "meeting")["item"]["status"] == "open" for p in people)
 
     acks = [
         p.sio.call(
@@ -189,13 +196,12 @@ def test_votes_controls_and_presence_cross_processes_in_order(cluster):
         totals = [m["item"]["view"]["results"]["total"] for m in sorted(client.of("results"), key=lambda m: m["seq"])]
         assert totals == sorted(totals)  # by sequence, results only grow
 
-    # A control after the votes reaches both processes after them, in sequence order.
+    # A control after the votes reaches both processes, with a sequence after theirs, and is what everyone shows.
     assert fac.sio.call("control", {"cmd": "lock", "item": cluster["item"]}, timeout=10)["ok"]
     assert _wait(lambda: all(len(p.of("meeting")) == 3 for p in people))
     for client in people:
-        seqs = [m["seq"] for m in client.of("meeting")]
-        assert seqs == sorted(seqs) and seqs[-1] > max(a["seq"] for a in acks)
-        assert client.of("meeting")[-1]["item"]["status"] == "locked"
+        assert newest(client, "meeting")["seq"] > max(a["seq"] for a in acks)
+        assert newest(client, "meeting")["item"]["status"] == "locked"
     refused = people[1].sio.call(
         "action", {"item": cluster["item"], "type": "answer", "payload": {"value": 0}}, timeout=10
     )

@@ -120,17 +120,24 @@
         if (this.socket.active) this.setStatus("reconnecting");
         else this.refuse(err && err.message);
       });
+      // Two changes committed close together are each broadcast after their own commit: on a busy
+      // server, or across processes, the older one can arrive last. An older meeting message than
+      // the state shown (from a meeting message or a snapshot) is not applied; nor older results.
+      let meetingSeq = 0;
+      const resultsSeq = new Map();
       this.socket.on("snapshot", (snap) => {
+        if (typeof snap.seq === "number") meetingSeq = snap.seq;
         this.seen(snap.seq);
         this.connectedOnce = true;
         this.call("snapshot", snap);
         this.resend();
       });
-      // With several server processes, two results pushes of one item can cross on the
-      // way: an older one arriving last must not replace newer results.
-      const resultsSeq = new Map();
       for (const name of ["meeting", "results", "event", "presence", "archived", "team_presence", "admission"]) {
         this.socket.on(name, (message) => {
+          if (name === "meeting" && message && typeof message.seq === "number") {
+            if (message.seq < meetingSeq) return;
+            meetingSeq = message.seq;
+          }
           if (name === "results" && message && message.item && typeof message.seq === "number") {
             if ((resultsSeq.get(message.item.id) || 0) > message.seq) return;
             resultsSeq.set(message.item.id, message.seq);
