@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from facilitation.live.fanout import PacedFanout
+from facilitation.live.fanout import CLOSE, PacedFanout
 from facilitation.live.rooms import room_participants
 
 from .conftest import answer, control, received
@@ -115,3 +115,33 @@ def test_a_snapshot_never_waits_for_a_broadcast_going_out(app, sockets, seeded, 
         small_slices._turn.put(True)
     notice.join(10)
     assert [m["args"][0] for m in received(person, "notice")] == [{"n": 1}]
+
+
+def test_closing_a_connection_whose_client_went_away_meanwhile_never_hangs(app, sockets, seeded):
+    """A revoked link, an erased person: their connections are closed from a facilitator's request.
+    If the client went away at that moment, its websocket's writer has stopped with frames still
+    queued; the request closing it must answer all the same (it waited forever for the queue)."""
+    import engineio.socket
+
+    person, other = sockets.participant("P"), sockets.participant("Q")
+    received(person)
+    received(other)
+    socketio = app.extensions["socketio"]
+    eio = socketio.server.eio
+    gone = engineio.socket.Socket(eio, person.eio_sid)
+    gone.connected = gone.upgraded = True
+    gone.queue.put("a frame its stopped writer will never send")
+    eio.sockets[person.eio_sid] = gone
+    try:
+        closing = threading.Thread(
+            target=socketio.emit, args=(CLOSE, {"code": "revoked"}),
+            kwargs={"to": room_participants(seeded["meeting"])}, daemon=True)
+        closing.start()
+        closing.join(30)  # ends at once; only a hang waits the whole time
+        assert not closing.is_alive(), "closing the connections hung"
+    finally:
+        eio.sockets.pop(person.eio_sid, None)
+    assert gone.closed
+    for client in (person, other):  # both told why, both closed
+        assert [m["args"] for m in client.queue if m["name"] == "closed"] == [[{"code": "revoked"}]]
+        assert not client.is_connected()

@@ -87,8 +87,14 @@ class PacedFanout(socketio.Manager):
             for frame in frames:
                 self.server._send_eio_packet(eio_sid, frame)
             self.server.disconnect(sid, namespace=namespace, ignore_queue=True)
-            # and the transport itself: a client ignoring the disconnect keeps nothing open
-            self.server.eio.disconnect(eio_sid)
+            # and the transport itself: a client ignoring the disconnect keeps nothing open.
+            # Without waiting for its queue to be written out (Engine.IO's ``disconnect`` waits):
+            # when the client goes away at the same moment, the websocket's writer stops with
+            # frames still queued, and the wait never ended; the facilitator's request that
+            # revoked the link hung with it, and never answered.
+            socket = self.server.eio.sockets.get(eio_sid)
+            if socket is not None and not socket.closed:
+                socket.close(wait=False, reason=self.server.eio.reason.SERVER_DISCONNECT)
 
     def _frames(self, namespace, event, data) -> list:
         if isinstance(data, tuple):
