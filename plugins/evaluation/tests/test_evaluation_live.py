@@ -7,7 +7,7 @@ import time
 import pytest
 from flask import render_template_string
 
-from facilitation.api.testing import act, archive, control, flush, received, store, transaction, versions
+from facilitation.api.testing import act, add_version, archive, control, flush, received, store, transaction, versions
 
 CONFIG = {
     "title": "Valutazione",
@@ -190,6 +190,51 @@ def test_a_small_anonymous_group_shows_no_figures_in_any_format(app, three_meeti
     first = render(app, three_meetings[0], "markdown", names=True)
     assert "primo questionario della rete: il suo T0" in first and "Ada" not in first
     assert "Per progettare" in first and "| Competenza | 1 | 1 |" in first
+
+
+def questionnaire(network_tally, anonymous=True, indicators=("Coprogettazione", "Lavoro di squadra")):
+    """A network's archived questionnaire with the given tally of its people's answers."""
+    return {"schema": 1, "title": "Valutazione", "criteria": ["Competenza"], "critical": [],
+            "indicators": list(indicators), "questions": [], "anonymous": anonymous, "network": network_tally,
+            "overall": network_tally, "texts": {"use": [], "comments": [], "process": []}, "answers": []}
+
+
+def tally(*ratings):
+    """A network's tally from each person's ratings of the indicators."""
+    e = [[0] * 5 for _ in ratings[0]]
+    for person in ratings:
+        for i, r in enumerate(person):
+            if r:
+                e[i][r - 1] += 1
+    return {"n": len(ratings), "r": [0] * 11, "c": [0], "k": [], "e": e}
+
+
+def test_the_comparison_matches_an_indicator_by_its_wording_and_each_version_by_its_place(app, db, seeded):
+    n = seeded["networks"][2]
+    with transaction(db):
+        add_version(db, n, questionnaire(tally([2, 1], [2, 2], [3, 3])), exercise_type="evaluation")
+        add_version(db, n, questionnaire(tally([4, 4], [4, 4])), exercise_type="evaluation")  # two: hidden
+        add_version(db, n, questionnaire(tally([4, 5], [5, 5]), anonymous=False,
+                                         indicators=("Coprogettazione", "lavoro  di SQUADRA", "Nuovo")),
+                    exercise_type="evaluation")
+    t0, small, named = (render(app, {**v, "exercise_type": "evaluation", "network_id": n}, "markdown", names=True)
+                        for v in versions(db, n, "evaluation"))
+
+    def rows(markdown):
+        return [line for line in markdown.splitlines() if line.startswith("| Indicatore") or line.startswith(
+            ("| Coprogettazione", "| lavoro", "| Lavoro", "| Nuovo"))]
+
+    # The T0 compares with nothing; the second with its T0 only (its previous is the T0).
+    assert "il suo T0" in t0 and rows(t0)[0] == "| Indicatore | Questo questionario |"
+    assert rows(small)[:2] == ["| Indicatore | T0 | Questo questionario | Variazione dal T0 |",
+                               "| Coprogettazione | 2,3 (3 persone) | – | – |"]
+    assert rows(named) == [
+        "| Indicatore | T0 | Questionario precedente | Questo questionario | Variazione dal T0 |",
+        "| Coprogettazione | 2,3 (3 persone) | – | 4,5 (2 persone) | +2,17 |",
+        # The same wording, spaces and case aside, is the same indicator; a new one has no T0.
+        "| lavoro di SQUADRA | 2,0 (3 persone) | – | 5,0 (2 persone) | +3,00 |",
+        "| Nuovo | – | – | – | – |",
+    ]
 
 
 def test_the_archive_page_and_the_journey_show_the_comparison(app, db, seeded, login, three_meetings):

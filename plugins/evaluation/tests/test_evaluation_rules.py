@@ -5,7 +5,6 @@ import pytest
 
 from facilitation.api import FACILITATOR, PARTICIPANT, PROJECTOR, Action, ActionError, Actor, State
 from facilitation.api.testing import exercise
-from facilitation_evaluation import figures  # the plugin's pure helpers, tested on their own
 
 EVAL = exercise("evaluation")
 CONFIG = {
@@ -111,15 +110,21 @@ def test_participants_and_the_shared_screen_see_everyones_figures_only_once_reve
     assert EVAL.personal(state, Actor("participant", 2))["answer"]["m"] == "segreto 2"
 
 
-def test_figures_from_counts():
-    tally = {"n": 4, "r": [0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1], "c": [4, 1], "k": [0], "e": [[0, 1, 2, 1, 0]]}
-    found = figures.figures(tally, anonymous=True)
-    assert found["recommend"] == {"dist": tally["r"], "count": 4, "mean": 8.0, "share": 0.5}
-    assert found["efficacy"] == [{"count": 4, "mean": 3.0, "dist": [0, 1, 2, 1, 0]}]
-    # An indicator rated by two people of a group of four stays hidden when anonymous.
-    fewer = {**tally, "e": [[0, 1, 0, 1, 0]]}
-    assert figures.figures(fewer, anonymous=True)["efficacy"] == [{"count": 2, "hidden": True}]
-    assert figures.figures(fewer, anonymous=False)["efficacy"][0]["mean"] == 3.0
+def test_the_figures_of_four_people_and_an_indicator_only_two_of_them_rated():
+    people = [(5, [2, None]), (8, [3, 2]), (9, [3, None]), (10, [4, 4])]
+    for anonymous in (True, False):
+        config = {**CONFIG, "anonymous": anonymous}
+        state = State({}, config=config)
+        for who, (recommend, ratings) in enumerate(people, 1):
+            state, _ = answer(state, who, recommend=recommend, ratings=ratings)
+        overall = EVAL.view(State(dict(state), config=config), FACILITATOR)["overall"]
+        assert overall["recommend"] == {"dist": [0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1], "count": 4, "mean": 8.0,
+                                        "share": 0.5}, "two of four would recommend it (9 or 10)"
+        assert overall["efficacy"][0] == {"count": 4, "mean": 3.0, "dist": [0, 1, 2, 1, 0]}
+        if anonymous:  # rated by two people: hidden, however large the group that answered
+            assert overall["efficacy"][1] == {"count": 2, "hidden": True}
+        else:
+            assert overall["efficacy"][1]["mean"] == 3.0
 
 
 def test_a_network_keeps_counts_and_its_words_never_an_anonymous_persons_answer():
@@ -138,48 +143,3 @@ def test_a_network_keeps_counts_and_its_words_never_an_anonymous_persons_answer(
     assert EVAL.archive(named, 2)["answers"] == [
         {"who": "", "r": 2, "c": [], "u": "solo io", "k": [], "m": "", "e": [None, None], "p": [""]}
     ]
-
-
-def version(number, network_tally, anonymous=True, indicators=("Coprogettazione", "Lavoro di squadra")):
-    return {
-        "id": 100 + number,
-        "number": number,
-        "data": {"indicators": list(indicators), "anonymous": anonymous, "network": network_tally},
-    }
-
-
-def tally(*ratings):
-    """A network's tally from each person's ratings of the indicators."""
-    e = [[0] * 5 for _ in ratings[0]]
-    for person in ratings:
-        for i, r in enumerate(person):
-            if r:
-                e[i][r - 1] += 1
-    return {"n": len(ratings), "r": [0] * 11, "c": [], "k": [], "e": e}
-
-
-def test_the_comparison_with_t0_and_the_previous_questionnaire():
-    t0 = version(1, tally([2, 1], [2, 2], [3, 3]))
-    small = version(2, tally([4, 4], [4, 4]))  # anonymous, two people: hidden
-    named = version(
-        3, tally([4, 5], [5, 5]), anonymous=False, indicators=("Coprogettazione", "lavoro  di SQUADRA", "Nuovo")
-    )
-    this, first, previous = figures.baselines([t0, small, named], 103)
-    assert (this["number"], first["number"], previous["number"]) == (3, 1, 2)
-    rows = figures.comparison(this, first, previous)
-    assert rows[0] == {
-        "label": "Coprogettazione",
-        "now": 4.5,
-        "now_count": 2,
-        "hidden": False,
-        "t0": 2.33,
-        "t0_count": 3,
-        "previous": None,
-        "previous_count": None,
-        "change": 2.17,
-    }
-    assert rows[1]["t0"] == 2.0 and rows[1]["now"] == 5.0, "the same wording, spaces and case aside"
-    assert rows[2]["t0"] is None and rows[2]["change"] is None
-    # The T0 itself compares with nothing; the second with its T0 only (its previous is the T0).
-    assert figures.baselines([t0, small, named], 101)[1:] == (None, None)
-    assert figures.baselines([t0, small, named], 102)[1:] == (t0, None)

@@ -5,10 +5,9 @@ import pytest
 
 from facilitation.api import FACILITATOR, PARTICIPANT, PROJECTOR, Action, ActionError, Actor, State, ValidationError
 from facilitation.api.testing import exercise, markdown
-from facilitation_prompt import READY
-from facilitation_prompt.exercise import PROJECTOR_WALL
 
 P = exercise("prompt")
+PROJECTOR_WALL = 6  # the shared screen shows the latest six replies besides the highlighted ones
 CONFIG = {
     "ready": "",
     "prompt": "Che cosa vuol dire cura?",
@@ -37,15 +36,18 @@ def refused(state, actor, type_, **payload):
 
 
 def test_the_method_s_shared_assumptions_are_ready_prompts(app):
+    ready = next(f for f in P.config_fields if f.name == "ready")
     with app.test_request_context():
+        # What the facilitator's form offers: the two shared assumptions, besides writing one's own.
+        offered = {value: str(label) for value, label in ready.choice_items() if value}
+        assert set(offered) == {"third_culture", "active_role"}
         config = P.validate_config({**CONFIG, "ready": "third_culture", "prompt": ""})
-        assert "terza cultura" in config["prompt"] and P.title_for(config) == str(READY["third_culture"][0])
+        assert "terza cultura" in config["prompt"] and P.title_for(config) == offered["third_culture"]
         adapted = P.validate_config({**CONFIG, "ready": "active_role", "prompt": "La mia versione"})
         assert adapted["prompt"] == "La mia versione"
         with pytest.raises(ValidationError) as caught:
             P.validate_config({**CONFIG, "prompt": ""})
         assert "prompt" in caught.value.errors
-    assert set(READY) == {"third_culture", "active_role"}
 
 
 def test_replies_reach_the_wall_and_each_person_has_a_limit():
