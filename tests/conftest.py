@@ -49,9 +49,7 @@ def add_squad_version(db, network_id, data, title="Squad"):
 @pytest.fixture
 def live_server(tmp_path):
     """The real server (``facilitation serve``) on a free port, seeded with the demo."""
-    from .liveserver import start_demo_server
+    from .liveserver import demo_server
 
-    server = start_demo_server(tmp_path / "instance")
-    yield server
-    server.stop()
-    print(server.log())  # shown by pytest only when the test failed
+    with demo_server(tmp_path / "instance") as server:
+        yield server

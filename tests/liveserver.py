@@ -10,6 +10,7 @@ is what a person runs. It can be SIGKILLed and started again on the same databas
 from __future__ import annotations
 
 import atexit
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -215,6 +216,34 @@ def start_demo_server(instance: Path, env: dict | None = None) -> LiveServer:
     server = LiveServer(instance, env)
     server.seed_demo()
     return server.start()
+
+
+@contextlib.contextmanager
+def demo_server(instance: Path, env: dict | None = None):
+    """A demo server for the block (a fixture's lifetime); its log printed at the end, which pytest
+    shows only when a test failed."""
+    server = start_demo_server(instance, env)
+    try:
+        yield server
+    finally:
+        server.stop()
+        print(server.log())
+
+
+def keep_squad_versions(server: LiveServer, versions, links=()) -> dict[str, str]:
+    """Squad canvases kept in networks' archives as closed versions (``versions``: ``(network_id,
+    canvas, t0_canvas)`` each; with a T0 canvas, its figures saved beside, as a version compared
+    with its T0 has them), and a link issued for each network of ``links``; returns each link's
+    secret by its network's id (as text)."""
+    return server.python(
+        "from facilitation.api.testing import add_version\n"
+        "from facilitation_squad.analysis import figures\n"
+        "for network, canvas, t0 in values['versions']:\n"
+        "    more = {'t0': {'figures': figures(t0)}} if t0 else {}\n"
+        "    add_version(db, network, {'schema': canvas['schema'], 'canvas': canvas, 'reason': 'closed',"
+        " 'authors': ['Ada'], **more}, 'Squadra', exercise_type='squad')\n"
+        "result = {n: store.issue_network_link(db, n) for n in values['links']}\n",
+        versions=list(versions), links=list(links))
 
 
 class FormClient:

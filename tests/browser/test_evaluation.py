@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from facilitation.api import Action, Actor, State
 from facilitation_evaluation import Evaluation
 
-from ..liveserver import start_demo_server
+from ..liveserver import demo_server
 from .conftest import connected, login
 from .test_design import OVERFLOW, SMALL_TARGETS, STICKING_OUT
 
@@ -45,10 +45,8 @@ T0_CONFIG = {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    running = start_demo_server(tmp_path_factory.mktemp("instance"))
-    yield running
-    running.stop()
-    print(running.log())  # shown by pytest only when a test failed
+    with demo_server(tmp_path_factory.mktemp("instance")) as running:
+        yield running
 
 
 def t0_archives() -> dict[str, dict]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright import sync_api as playwright_api
 
-from ..liveserver import start_demo_server
+from ..liveserver import demo_server
 from .conftest import login
 
 pytestmark = pytest.mark.browser
@@ -26,10 +26,8 @@ TIMEOUT = 10_000
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The real server (eventlet, as `make run`) on a free port, on a fresh demo instance, in English."""
-    running = start_demo_server(tmp_path_factory.mktemp("instance"), env={"FACILITATION_BABEL_DEFAULT_LOCALE": "en"})
-    yield running
-    running.stop()
-    print(running.log())  # shown by pytest only when a test failed
+    with demo_server(tmp_path_factory.mktemp("instance"), env={"FACILITATION_BABEL_DEFAULT_LOCALE": "en"}) as running:
+        yield running
 
 
 SCRIPT_ERRORS: list[str] = []

@@ -10,7 +10,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from ..liveserver import start_demo_server
+from ..liveserver import demo_server, keep_squad_versions
 from .conftest import login
 
 CANVAS = {
@@ -26,16 +26,9 @@ CANVAS = {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    running = start_demo_server(tmp_path_factory.mktemp("instance"))
-    running.tokens = running.python(
-        "from facilitation.api.testing import add_version\n"
-        "add_version(db, 1, {'schema': values['canvas']['schema'], 'canvas': values['canvas'], 'reason': 'closed',"
-        " 'authors': ['Ada']}, 'Squadra', exercise_type='squad')\n"
-        "result = {n: store.issue_network_link(db, n) for n in (1, 2)}\n",
-        canvas=CANVAS)
-    yield running
-    running.stop()
-    print(running.log())  # shown by pytest only when a test failed
+    with demo_server(tmp_path_factory.mktemp("instance")) as running:
+        running.tokens = keep_squad_versions(running, [(1, CANVAS, None)], links=(1, 2))
+        yield running
 
 
 def test_a_version_exported_by_one_network_is_imported_by_another_team_through_its_link(

@@ -15,7 +15,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ..liveserver import start_demo_server
+from ..liveserver import demo_server, keep_squad_versions
 from .conftest import ARTIFACTS, connected, join, login
 
 WIDTHS = (360, 1280, 1920)
@@ -84,23 +84,11 @@ MAP_TEXTS = """() => [...document.querySelectorAll('svg.squad-map')].flatMap((sv
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    running = start_demo_server(tmp_path_factory.mktemp("instance"))
-    running.tokens = running.python(
-        "from facilitation.api.testing import add_version\n"
-        "from facilitation_squad.analysis import figures\n"
-        "def keep(network, canvas, **more):\n"
-        "    add_version(db, network, {'schema': canvas['schema'], 'canvas': canvas, 'reason': 'closed',"
-        " 'authors': ['Ada'], **more}, 'Squadra', exercise_type='squad')\n"
-        "keep(1, values['t0'])\n"
-        "keep(1, values['later'], t0={'figures': figures(values['t0'])})\n"
-        "keep(3, values['placed'])\n"
-        "keep(4, values['placed'])\n"
-        "keep(5, values['t0'])\n"
-        "result = {n: store.issue_network_link(db, n) for n in (1, 2, 3, 4, 5)}\n",
-        t0=T0, later=LATER, placed=PLACED)
-    yield running
-    running.stop()
-    print(running.log())  # shown by pytest only when a test failed
+    with demo_server(tmp_path_factory.mktemp("instance")) as running:
+        running.tokens = keep_squad_versions(
+            running, [(1, T0, None), (1, LATER, T0), (3, PLACED, None), (4, PLACED, None), (5, T0, None)],
+            links=(1, 2, 3, 4, 5))
+        yield running
 
 
 def workspace(new_page, server, network, viewport=None):
