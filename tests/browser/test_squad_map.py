@@ -371,6 +371,25 @@ def test_the_problems_people_met_on_the_canvas(server, new_page, shot):
     expect(other.locator(".squad-figures")).to_contain_text("Scuola primaria è l'unico collegamento tra Assistente sociale e Parrocchia.")
 
 
+def test_teammates_arriving_never_move_the_canvas_under_a_phone_users_finger(server, new_page, shot):
+    phone = workspace(new_page, server, 5, viewport={"width": 360, "height": 800})
+    tabs = phone.locator(".squad-tabs")
+    before = tabs.bounding_box()["y"]
+    names = ["Margherita Bellandi", "Giovanni Esposito", "Chiara Lombardi"]
+    for name in names:
+        mate = workspace(new_page, server, 5)
+        mate.fill("#my-name", name)
+        mate.locator("#my-name").press("Tab")  # the name travels with a new connection
+    presence = phone.locator(".squad-presence")
+    for name in names:
+        expect(presence).to_contain_text(name)  # every name is there, for a screen reader too
+    # One line: the names that do not fit end in "…", and nothing under them moved.
+    lines = presence.evaluate("p => Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight))")
+    assert lines == 1 and tabs.bounding_box()["y"] == before
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(phone, "teammates-360")
+
+
 def test_a_revoked_tab_keeps_what_was_typed(server, new_page):
     page = workspace(new_page, server, 2)
     fac = new_page()

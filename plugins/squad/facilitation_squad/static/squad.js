@@ -975,7 +975,11 @@
           onclick: () => { m.tab = n; redraw(); },
         }, n + ". " + s("step" + n))));
         const parts = [
-          el("p", { class: "squad-presence" }, s("here") + " ", ...m.members.map((p) => el("span", { class: "badge member", text: p.name, dir: "auto" }))),
+          // One line whatever the number of people: a teammate arriving never moves the page under
+          // someone's finger; on a narrow screen the names that do not fit end in "…".
+          el("p", { class: "squad-presence" }, el("span", { class: "squad-presence-label", text: s("here") }),
+            el("span", { class: "squad-presence-names", title: m.members.map((p) => p.name).join(", ") },
+              ...m.members.map((p) => el("span", { class: "badge member", text: p.name, dir: "auto" })))),
           led() ? el("p", { class: "squad-led", text: s("step_led") + " " + m.step }) : null,
           m.behind ? el("p", { class: "squad-behind", role: "status", text: s("behind") }) : null,
           tabs,
