@@ -6,6 +6,9 @@
  * - form[data-confirm="question"]: a destructive action asks first, in a dialog ({name} in the
  *   question is data-confirm-name, someone's text, isolated); once confirmed the form also sends
  *   confirmed=yes; FacilitationPage.confirm(options) asks the same from a script;
+ * - input[type=file][data-choose="Choose a file"][data-none="No file chosen"]: the picker says so
+ *   in the page's language (the browser's own control speaks the browser's), with the chosen
+ *   file's name beside it; the input itself stays, focusable, under its label;
  * - FacilitationPage.toast(text): a short message, read out politely, that fades by itself.
  * Text only ever goes through textContent.
  */
@@ -138,7 +141,29 @@
     });
   }
 
+  function wireFilePicker(input) {
+    const box = document.createElement("span");
+    box.className = "file-picker";
+    const pick = document.createElement("label");
+    pick.htmlFor = input.id;
+    pick.className = "button secondary small";
+    pick.textContent = input.dataset.choose;
+    const chosen = document.createElement("span");
+    chosen.className = "file-chosen";
+    chosen.id = input.id + "-chosen";
+    chosen.dir = "auto";
+    input.setAttribute("aria-describedby", chosen.id);
+    const show = () => {
+      chosen.textContent = input.files && input.files.length ? input.files[0].name : input.dataset.none || "";
+    };
+    input.after(box);
+    box.append(input, pick, chosen);
+    input.addEventListener("change", show);
+    show();
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    for (const input of document.querySelectorAll("input[type=file][data-choose][id]")) wireFilePicker(input);
     for (const select of document.querySelectorAll("select[data-autosubmit]")) {
       select.addEventListener("change", () => select.form.submit());
     }

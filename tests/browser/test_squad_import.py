@@ -48,18 +48,25 @@ def test_a_version_exported_by_one_network_is_imported_by_another_team_through_i
     section = team.locator("section", has=team.get_by_role("heading", name="Squadra territoriale: versioni"))
     expect(section).to_contain_text("Ancora nessuna versione")
     field = team.get_by_label("Importa un'esportazione JSON come nuova versione")
-    # The label over the whole width, the file and its button on one line under it.
+    # The label over the whole width, the file picker and the button under it.
     label, picker, button = team.locator("form.squad-import").evaluate(
-        "f => [f.querySelector('label'), f.querySelector('input[type=file]'), f.querySelector('button')]"
+        "f => [f.querySelector('label'), f.querySelector('.file-picker'), f.querySelector('button')]"
         ".map(e => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, w: r.width, h: r.height}; })")
-    assert label["y"] + label["h"] <= picker["y"] and abs(picker["y"] - button["y"]) < picker["h"], (label, picker, button)
+    assert label["y"] + label["h"] <= picker["y"] <= button["y"], (label, picker, button)
     assert team.evaluate("document.documentElement.scrollWidth") <= 360
+    # The picker speaks the page's language, not the browser's ("Choose File").
+    chosen = team.locator("form.squad-import .file-chosen")
+    expect(team.locator("form.squad-import label.button")).to_have_text("Scegli un file")
+    expect(chosen).to_have_text("Nessun file scelto")
     shot(team, "before-360")
 
     # A file that is not a canvas export: refused, said why, nothing stored.
     wrong = tmp_path / "note.json"
     wrong.write_text(json.dumps({"hello": "world"}))
     field.set_input_files(wrong)
+    expect(chosen).to_have_text("note.json")
+    field.focus()
+    shot(team, "chosen-360")
     team.get_by_role("button", name="Importa", exact=True).click()
     expect(team.locator(".flash, [role=alert]").first).to_contain_text("Non importato")
     expect(section).to_contain_text("Ancora nessuna versione")
