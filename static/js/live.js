@@ -87,6 +87,12 @@
         reconnectionDelay: 600,
         reconnectionDelayMax: 5000,
         randomizationFactor: 0.9,
+        // A websocket at once: one request to open the connection, where starting with long polling
+        // takes five (its handshake, the connect, two polls, then the upgrade), each a turn of the
+        // server's work when a whole conference comes back. Where a proxy refuses websockets, long polling
+        // takes over by itself.
+        transports: ["websocket", "polling"],
+        tryAllTransports: true,
       });
       this.socket.on("connect", () => {
         this.retriedAfterServerClose = false;

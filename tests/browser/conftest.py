@@ -79,8 +79,10 @@ def browser():
         launched.close()
 
 
-# Chromium logs every failed load to the console too; responses are checked below.
-_RESOURCE = "Failed to load resource"
+# Chromium logs every failed load to the console too; responses are checked below. A websocket
+# that cannot open (the server down for a restart, a cut network) is logged the same way: the
+# page's own status line says it, and the tests check that.
+_RESOURCE = ("Failed to load resource", "WebSocket connection to ")
 
 
 def _failed(response) -> bool:
