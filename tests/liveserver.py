@@ -403,10 +403,11 @@ def wait_until(predicate, timeout: float = 20, step: float = 0.05) -> bool:
 class Proxy:
     """A TCP relay in front of the server whose link can be cut: ``cut()`` closes every
     open connection and refuses new ones until ``restore()``, as a lost network does.
-    (The browser's offline emulation leaves open WebSockets alive, so it is not enough.)"""
+    (The browser's offline emulation leaves open WebSockets alive, so it is not enough.)
+    With ``websockets=False`` it answers every websocket upgrade 403, as some corporate proxies do."""
 
-    def __init__(self, target_port: int):
-        self.target_port = target_port
+    def __init__(self, target_port: int, websockets: bool = True):
+        self.target_port, self.websockets = target_port, websockets
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
@@ -440,13 +441,16 @@ class Proxy:
             with self.lock:
                 self.open |= {client, upstream}
             for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+                threading.Thread(target=self._pipe, args=(a, b, a is client), daemon=True).start()
 
-    def _pipe(self, source, sink):
+    def _pipe(self, source, sink, from_client=False):
         try:
             while True:
                 data = source.recv(65536)
                 if not data:
+                    break
+                if from_client and not self.websockets and b"upgrade: websocket" in data.lower():
+                    source.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                     break
                 sink.sendall(data)
         except OSError:

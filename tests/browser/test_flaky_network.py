@@ -125,6 +125,26 @@ def test_a_vote_that_cannot_leave_for_45_s_says_so_and_is_never_sent_late(browse
         fac.close()
 
 
+def test_behind_a_proxy_that_refuses_websockets_the_page_works_by_long_polling(relayed_server, new_page):
+    server, _ = relayed_server
+    proxy = Proxy(server.port, websockets=False)
+    fac = poll_open(server)
+    page = new_page()
+    sockets, polls = [], []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    page.on("request", lambda r: "transport=polling" in r.url and polls.append(r.url))
+    try:
+        join_poll(page, proxy.url, server, "Proxy Pia")
+        page.wait_for_selector("body[data-connection=connected]")
+        page.locator("button.choice").nth(1).click()
+        assert wait_until(lambda: answers_of(server.db_path, "Proxy Pia") == [1], 20)
+        page.wait_for_selector("button.choice[aria-pressed=true]")
+        assert sockets and polls, "a websocket was tried first, then long polling took over"
+    finally:
+        proxy.close()
+        fac.close()
+
+
 @pytest.fixture
 def impatient_server(tmp_path):
     """A server that waits 1 s for the database's write lock before answering `busy`."""
