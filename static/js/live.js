@@ -89,13 +89,16 @@
         randomizationFactor: 0.9,
         // A websocket at once: one request to open the connection, where starting with long polling
         // takes five (its handshake, the connect, two polls, then the upgrade), each a turn of the
-        // server's work when a whole conference comes back. Where a proxy refuses websockets, long polling
-        // takes over by itself.
-        transports: ["websocket", "polling"],
-        tryAllTransports: true,
+        // server's work when a whole conference comes back. See "connect_error" for proxies that
+        // refuse websockets.
+        transports: ["websocket"],
       });
+      this.websocketWorked = false;
+      this.websocketFailures = 0;
       this.socket.on("connect", () => {
         this.retriedAfterServerClose = false;
+        this.websocketFailures = 0;
+        if (this.socket.io.engine.transport.name === "websocket") this.websocketWorked = true;
         this.setStatus("connected");
       });
       this.socket.on("disconnect", (reason) => {
@@ -113,6 +116,14 @@
         }
       });
       this.socket.on("connect_error", (err) => {
+        // A websocket that never opened on this page, twice: a proxy may refuse websockets. From
+        // then on the connection starts with long polling and moves to a websocket where it can.
+        // Not at the first failure (a server too busy to take the handshake fails it too, and a
+        // page that fell back would stay on long polling, dearer for the server), nor once a
+        // websocket has worked here (the server is restarting, or the network is down).
+        if (err && err.type === "TransportError" && !this.websocketWorked && ++this.websocketFailures === 2) {
+          this.socket.io.opts.transports = ["polling", "websocket"];
+        }
         // The server is busy (everyone reconnecting after a restart): try again when it says,
         // give or take half, so the crowd spreads out.
         const busy = err && err.data && err.data.code === "busy";
