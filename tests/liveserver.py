@@ -31,7 +31,7 @@ from pathlib import Path
 import socketio
 
 BIN = Path(sys.executable).parent
-START_TIMEOUT = 30
+START_TIMEOUT = 90  # a start takes about 2 s; a wait ends as soon as the home page answers
 PASSWORD = "correct horse battery"
 
 
@@ -82,7 +82,9 @@ class LiveServer:
 
     def env(self) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FACILITATION_")}
-        return {**env, "FACILITATION_INSTANCE": str(self.instance), **self.overrides}
+        # PYTHONFAULTHANDLER: a server that does not answer in time is sent SIGABRT, and its log
+        # then says where each of its threads was.
+        return {**env, "FACILITATION_INSTANCE": str(self.instance), "PYTHONFAULTHANDLER": "1", **self.overrides}
 
     def run(self, *args: str) -> str:
         done = subprocess.run([*_command(), *args], env=self.env(), capture_output=True, text=True, timeout=120)
@@ -162,8 +164,13 @@ class LiveServer:
                 return self
             except OSError:
                 time.sleep(0.1)
+        self.process.send_signal(signal.SIGABRT)  # its threads' stacks to the log (faulthandler)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
         self.stop()
-        raise RuntimeError(f"the server did not answer on port {self.port}:\n{self.log()}")
+        raise RuntimeError(f"the server did not answer on port {self.port} in {timeout} s:\n{self.log()}")
 
     def restart(self, down_for: float = 0.0, new_port: bool = False) -> LiveServer:
         """SIGKILL, then serve again on the same database (on a new port if asked)."""
